@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Release builds keep preconditions (`-O`, not `-Ounchecked`); hot paths rely on them.
+let package = Package(
+    name: "cretoscale",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cretoscale", targets: ["cretoscale"]),
+        .library(name: "ConsensusCore", targets: ["ConsensusCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", exact: "0.2.0"),
+    ],
+    targets: [
+        .target(
+            name: "ConsensusCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "Simulation",
+            dependencies: ["ConsensusCore", .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
+        .target(name: "Scenarios", dependencies: ["Simulation"]),
+        .target(name: "ResultStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "CretoScaleCLI",
+            dependencies: [
+                "ConsensusCore",
+                "Simulation",
+                "Scenarios",
+                "ResultStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "cretoscale", dependencies: ["CretoScaleCLI"]),
+        .testTarget(name: "ConsensusCoreTests", dependencies: ["ConsensusCore"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ConsensusCore"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Simulation"]),
+        .testTarget(
+            name: "ResultStoreTests",
+            dependencies: ["ResultStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

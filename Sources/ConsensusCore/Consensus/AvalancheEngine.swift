@@ -1,0 +1,599 @@
+/// What a vertex add or a poll decided.
+public struct Decisions: Sendable {
+    /// Vertices accepted, parents before children.
+    public var acceptedVertices: [Vertex] = []
+    /// Vertices rejected.
+    public var rejectedVertices: [Hash256] = []
+    /// Transactions accepted, in acceptance order.
+    public var acceptedTransactions: [Transaction] = []
+    /// Transactions rejected because a conflicting transaction was chosen.
+    public var rejectedTransactions: [Transaction] = []
+    /// Transactions still undecided whose vertex was rejected; their creator may reissue them.
+    public var orphanedTransactions: [Transaction] = []
+
+    /// Whether nothing was decided.
+    public var isEmpty: Bool {
+        acceptedVertices.isEmpty && rejectedVertices.isEmpty && rejectedTransactions.isEmpty
+            && orphanedTransactions.isEmpty
+    }
+}
+
+/// Why the engine refused a vertex. A refused vertex leaves no trace.
+public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The DAG refused it.
+    case dag(DAGError)
+    /// It holds a transaction twice, or one this node already accepted.
+    case duplicateTransaction(Hash256)
+
+    public var description: String {
+        switch self {
+        case let .dag(error): error.description
+        case let .duplicateTransaction(id): "transaction \(id.hex.prefix(16)) is carried twice or was already accepted"
+        }
+    }
+}
+
+/// The Avalanche consensus engine of one node: a DAG of vertices and one Snowball
+/// instance per conflict set.
+///
+/// A poll's chits are lists of vertex ids (each responder's preferred frontier). A chit
+/// votes for those vertices and, transitively, for every processing ancestor; each
+/// transaction takes the votes of its vertex; each conflict set records the poll for
+/// its most-voted choice. Confidence β finalizes a conflict set: its choice is chosen,
+/// the other choices are rejected. A vertex is accepted when each of its transactions
+/// is chosen in all of its conflict sets and all its parents are accepted; it is
+/// rejected when one of its transactions or parents is rejected.
+///
+/// A pure state machine: no clock, no randomness, no I/O. The caller decides whom to
+/// poll and feeds in what they answered.
+public struct AvalancheEngine: Sendable {
+    /// The Snowball parameters, validated.
+    public let parameters: ConsensusParameters
+    /// The vertices this node holds.
+    public private(set) var dag: DAG
+
+    // Processing vertices live in slots, so the vote walk uses array indexes, not hashing.
+    private var slotOf: [Hash256: Int32] = [:]
+    private var slotVertex: [Vertex?] = []
+    private var slotParents: [[Int32]] = []          // processing parents only
+    private var slotTransactions: [[Int32]] = []     // transaction records, in vertex order
+    private var slotStamp: [UInt32] = []
+    private var slotDoomed: [Bool] = []
+    private var freeSlots: [Int32] = []
+    /// Processing slots in arrival order; parents always arrive before children.
+    private var processingOrder: [Int32] = []
+    private var stampCounter: UInt32 = 0
+
+    private struct TransactionRecord: Sendable {
+        var transaction: Transaction
+        /// Processing vertices carrying it; empty while orphaned.
+        var slots: [Int32]
+        var sets: [Int32]
+        var undecidedSets: Int
+        var rejected = false
+        var accepted = false
+    }
+
+    private var recordOf: [Hash256: Int32] = [:]
+    private var records: [TransactionRecord?] = []
+    private var recordStamp: [UInt32] = []
+    private var recordVotes: [Int32] = []
+    private var touchedRecords: [Int32] = []
+    private var freeRecords: [Int32] = []
+
+    private struct ConflictSet: Sendable {
+        var input: InputID
+        var choices: [Int32]             // transaction records
+        var snowball: Snowball
+        var pollEpoch: UInt32 = 0
+        var pollVotes: [Int32] = []
+        var decided = false
+    }
+
+    private var setOf: [InputID: Int32] = [:]
+    private var sets: [ConflictSet?] = []
+    private var freeSets: [Int32] = []
+    /// Undecided conflict sets, in creation order.
+    private var liveSets: [Int32] = []
+    private var pollEpoch: UInt32 = 0
+
+    /// The transaction each decided input went to, for refusing late conflicts and duplicates.
+    private var decidedInputs: [InputID: Hash256] = [:]
+    private var decidedQueue: [InputID] = []
+    private var decidedQueueHead = 0
+    /// How many decided inputs are remembered; older ones are forgotten so that long
+    /// runs hold bounded state (a real node keeps its UTXO set on disk).
+    public var decidedInputLimit = 1 << 18
+
+    private var cachedFrontier: [Hash256]?
+    /// Transactions rejected outside a vertex's rejection, reported with the next decisions.
+    private var pendingRejected: [Transaction] = []
+    private var stackScratch: [Int32] = []
+
+    /// Creates an engine whose DAG starts with `genesis` accepted.
+    public init(parameters: ConsensusParameters, genesis: Vertex, checks: VertexChecks = [],
+                keys: [NodeID: VerifyingKey] = [:]) throws(ParameterError) {
+        try parameters.validate()
+        self.parameters = parameters
+        dag = DAG(checks: checks, keys: keys)
+        dag.insert(genesis, status: .accepted)
+    }
+
+    // MARK: - Queries
+
+    /// Number of processing vertices.
+    public var processingVertexCount: Int { processingOrder.count }
+    /// Number of undecided transactions (including orphaned ones).
+    public var processingTransactionCount: Int { recordOf.count }
+    /// Whether anything is undecided: the node should keep polling.
+    public var hasProcessing: Bool { !processingOrder.isEmpty || !liveSets.isEmpty }
+
+    /// Whether `id` is a processing transaction.
+    public func isProcessing(transaction id: Hash256) -> Bool { recordOf[id] != nil }
+
+    /// The Snowball state of the conflict set of `input`, while it is undecided.
+    public func snowball(for input: InputID) -> Snowball? {
+        guard let index = setOf[input], let set = sets[Int(index)] else { return nil }
+        return set.snowball
+    }
+
+    /// The transaction `input` was decided for, while remembered.
+    public func decision(for input: InputID) -> Hash256? { decidedInputs[input] }
+
+    /// Parents of `vertex` this node does not know: what it must fetch before adding it.
+    public func missingParents(of vertex: Vertex) -> [Hash256] {
+        vertex.parents.filter { !dag.contains($0) }
+    }
+
+    /// Bytes this engine holds: the DAG plus transaction, conflict-set and slot bookkeeping.
+    public var heldBytes: Int {
+        dag.heldBytes + recordOf.count * Self.transactionRecordBytes + setOf.count * Self.conflictSetBytes
+            + decidedInputs.count * Self.decidedInputBytes + slotVertex.count * Self.slotBytes
+    }
+
+    /// A transaction record: the transaction, its links, and its hash-table slot.
+    static let transactionRecordBytes = 200
+    /// A conflict set with one or two choices and its Snowball state.
+    static let conflictSetBytes = 160
+    /// One remembered decision: input, transaction id and hash-table slot.
+    static let decidedInputBytes = 64
+    /// One vertex slot's arrays.
+    static let slotBytes = 96
+
+    // MARK: - Adding vertices
+
+    /// Checks `vertex` the way `add` does, without changing anything.
+    public func validate(_ vertex: Vertex) throws(EngineError) {
+        do { try dag.validate(vertex) } catch { throw .dag(error) }
+        var seen: [Hash256] = []
+        for tx in vertex.transactions {
+            if seen.contains(tx.id) { throw .duplicateTransaction(tx.id) }
+            seen.append(tx.id)
+            if let index = recordOf[tx.id] {
+                if records[Int(index)]!.accepted { throw .duplicateTransaction(tx.id) }
+            } else if tx.inputs.contains(where: { decidedInputs[$0] == tx.id }) {
+                throw .duplicateTransaction(tx.id)      // already accepted
+            }
+        }
+    }
+
+    /// Adds a vertex whose parents are all known; returns what that decided at once
+    /// (a vertex on a rejected parent, or with an already-rejected transaction, is rejected).
+    @discardableResult
+    public mutating func add(_ vertex: Vertex) throws(EngineError) -> Decisions {
+        try validate(vertex)
+        dag.insert(vertex, status: .processing)
+        cachedFrontier = nil
+
+        let slot = allocateSlot(for: vertex)
+        var doomed = false
+        for parent in vertex.parents {
+            if let parentSlot = slotOf[parent] {
+                slotParents[Int(slot)].append(parentSlot)
+            } else if dag.status(parent) == .rejected {
+                doomed = true
+            }
+        }
+        var txs: [Int32] = []
+        txs.reserveCapacity(vertex.transactions.count)
+        for tx in vertex.transactions {
+            if let index = recordOf[tx.id] {
+                // Carried again (its first vertex may have been rejected elsewhere): the
+                // transaction's votes are the union of its vertices' voters.
+                records[Int(index)]!.slots.append(slot)
+                txs.append(index)
+                if records[Int(index)]!.rejected { doomed = true }
+            } else if tx.inputs.contains(where: { decidedInputs[$0] != nil }) {
+                doomed = true     // spends an input already decided for another transaction
+                pendingRejected.append(tx)
+            } else {
+                txs.append(register(tx, slot: slot))
+            }
+        }
+        slotTransactions[Int(slot)] = txs
+        slotDoomed[Int(slot)] = doomed
+        // A new vertex has no children yet, so only it can be decided by its arrival.
+        let acceptable = slotParents[Int(slot)].isEmpty && txs.allSatisfy { records[Int($0)]!.undecidedSets == 0 }
+        var decisions = Decisions()
+        decisions.rejectedTransactions = pendingRejected
+        pendingRejected.removeAll()
+        guard doomed || acceptable else { return decisions }
+        processingOrder.removeLast()
+        if doomed { reject(slot, into: &decisions) } else { accept(slot, into: &decisions) }
+        return decisions
+    }
+
+    private mutating func allocateSlot(for vertex: Vertex) -> Int32 {
+        let slot: Int32
+        if let reused = freeSlots.popLast() {
+            slot = reused
+            slotVertex[Int(slot)] = vertex
+        } else {
+            slot = Int32(slotVertex.count)
+            slotVertex.append(vertex)
+            slotParents.append([])
+            slotTransactions.append([])
+            slotStamp.append(0)
+            slotDoomed.append(false)
+        }
+        slotParents[Int(slot)] = []
+        slotOf[vertex.id] = slot
+        processingOrder.append(slot)
+        return slot
+    }
+
+    private mutating func register(_ tx: Transaction, slot: Int32) -> Int32 {
+        let index: Int32
+        let record = TransactionRecord(transaction: tx, slots: [slot], sets: [], undecidedSets: tx.inputs.count)
+        if let reused = freeRecords.popLast() {
+            index = reused
+            records[Int(index)] = record
+            recordVotes[Int(index)] = 0
+        } else {
+            index = Int32(records.count)
+            records.append(record)
+            recordStamp.append(0)
+            recordVotes.append(0)
+        }
+        recordOf[tx.id] = index
+        var memberships: [Int32] = []
+        memberships.reserveCapacity(tx.inputs.count)
+        for input in tx.inputs {
+            if let setIndex = setOf[input] {
+                sets[Int(setIndex)]!.choices.append(index)
+                sets[Int(setIndex)]!.pollVotes.append(0)
+                memberships.append(setIndex)
+            } else {
+                let set = ConflictSet(input: input, choices: [index], snowball: Snowball(initial: tx.id), pollVotes: [0])
+                let setIndex: Int32
+                if let reused = freeSets.popLast() {
+                    setIndex = reused
+                    sets[Int(setIndex)] = set
+                } else {
+                    setIndex = Int32(sets.count)
+                    sets.append(set)
+                }
+                setOf[input] = setIndex
+                liveSets.append(setIndex)
+                memberships.append(setIndex)
+            }
+        }
+        records[Int(index)]!.sets = memberships
+        return index
+    }
+
+    // MARK: - Polls
+
+    /// Applies one poll's chits (each a responder's list of preferred vertex ids) and
+    /// returns what it decided. Unknown and already-decided vertex ids carry no vote.
+    public mutating func recordPoll(_ chits: [[Hash256]]) -> Decisions {
+        cachedFrontier = nil
+        pollEpoch &+= 1
+        touchedRecords.removeAll(keepingCapacity: true)
+
+        // Identical chits are walked once, with their multiplicity as weight.
+        var groups: [(chit: [Hash256], weight: Int32)] = []
+        for chit in chits {
+            if let index = groups.firstIndex(where: { $0.chit == chit }) {
+                groups[index].weight += 1
+            } else {
+                groups.append((chit, 1))
+            }
+        }
+        for group in groups { spreadVote(group.chit, weight: group.weight) }
+
+        for record in touchedRecords {
+            let votes = recordVotes[Int(record)]
+            recordVotes[Int(record)] = 0
+            guard let r = records[Int(record)], !r.rejected, !r.accepted else { continue }
+            for setIndex in r.sets { tally(set: setIndex, choice: record, votes: votes) }
+        }
+
+        var finalized: [Int32] = []
+        for setIndex in liveSets {
+            let i = Int(setIndex)
+            if sets[i]!.pollEpoch == pollEpoch, let (choice, votes) = bestChoice(of: sets[i]!) {
+                sets[i]!.snowball.recordPoll(votes: Int(votes), choice: choice, parameters: parameters)
+            } else {
+                sets[i]!.snowball.recordUnsuccessfulPoll()
+            }
+            if sets[i]!.snowball.isFinalized { finalized.append(setIndex) }
+        }
+        guard !finalized.isEmpty else { return Decisions() }
+        for setIndex in finalized { decide(set: setIndex) }
+        liveSets.removeAll { sets[Int($0)]?.decided ?? true }
+        return settle()
+    }
+
+    private mutating func spreadVote(_ chit: [Hash256], weight: Int32) {
+        stampCounter &+= 1
+        let stamp = stampCounter
+        stackScratch.removeAll(keepingCapacity: true)
+        for id in chit { if let slot = slotOf[id] { stackScratch.append(slot) } }
+        while let slot = stackScratch.popLast() {
+            let s = Int(slot)
+            guard slotStamp[s] != stamp else { continue }
+            slotStamp[s] = stamp
+            // Each transaction counts a voter once, however many of its vertices the voter reaches.
+            for record in slotTransactions[s] where recordStamp[Int(record)] != stamp {
+                recordStamp[Int(record)] = stamp
+                if recordVotes[Int(record)] == 0 { touchedRecords.append(record) }
+                recordVotes[Int(record)] += weight
+            }
+            stackScratch.append(contentsOf: slotParents[s])
+        }
+    }
+
+    private mutating func tally(set setIndex: Int32, choice: Int32, votes: Int32) {
+        let i = Int(setIndex)
+        guard !sets[i]!.decided, let position = sets[i]!.choices.firstIndex(of: choice) else { return }
+        if sets[i]!.pollEpoch != pollEpoch {
+            sets[i]!.pollEpoch = pollEpoch
+            for p in sets[i]!.pollVotes.indices { sets[i]!.pollVotes[p] = 0 }
+        }
+        sets[i]!.pollVotes[position] += votes
+    }
+
+    /// The most-voted choice; a tie goes to the current preference, then to the smaller id.
+    private func bestChoice(of set: ConflictSet) -> (Hash256, Int32)? {
+        var best: (id: Hash256, votes: Int32)?
+        let preference = set.snowball.preference
+        for (position, record) in set.choices.enumerated() {
+            let votes = set.pollVotes[position]
+            guard votes > 0 else { continue }
+            let id = records[Int(record)]!.transaction.id
+            if let current = best {
+                let better = votes > current.votes
+                    || (votes == current.votes && (id == preference || (current.id != preference && id < current.id)))
+                if better { best = (id, votes) }
+            } else {
+                best = (id, votes)
+            }
+        }
+        return best.map { ($0.id, $0.votes) }
+    }
+
+    private mutating func decide(set setIndex: Int32) {
+        sets[Int(setIndex)]!.decided = true
+        let set = sets[Int(setIndex)]!
+        let chosen = set.snowball.preference
+        for record in set.choices {
+            let r = records[Int(record)]!
+            if r.transaction.id == chosen && !r.rejected {
+                records[Int(record)]!.undecidedSets -= 1
+            } else if !r.rejected {
+                markRejected(record)
+            }
+        }
+        rememberDecision(set.input, chosen)
+    }
+
+    /// Marks a transaction rejected: its vertices are doomed, or, when it has none, it is released now.
+    private mutating func markRejected(_ record: Int32) {
+        records[Int(record)]!.rejected = true
+        let r = records[Int(record)]!
+        if !r.slots.isEmpty {
+            for slot in r.slots { slotDoomed[Int(slot)] = true }
+        } else {
+            pendingRejected.append(r.transaction)
+            detachFromUndecidedSets(record)
+            releaseRecord(record)
+        }
+    }
+
+    private mutating func rememberDecision(_ input: InputID, _ tx: Hash256) {
+        decidedInputs[input] = tx
+        decidedQueue.append(input)
+        while decidedInputs.count > decidedInputLimit {
+            decidedInputs[decidedQueue[decidedQueueHead]] = nil
+            decidedQueueHead += 1
+        }
+        if decidedQueueHead > 4096 && decidedQueueHead * 2 > decidedQueue.count {
+            decidedQueue.removeFirst(decidedQueueHead)
+            decidedQueueHead = 0
+        }
+    }
+
+    // MARK: - Accepting and rejecting vertices
+
+    /// One pass over the processing vertices in arrival (topological) order: rejects the
+    /// doomed, accepts those whose transactions are all chosen and parents all accepted.
+    private mutating func settle() -> Decisions {
+        var decisions = Decisions()
+        decisions.rejectedTransactions = pendingRejected
+        pendingRejected.removeAll()
+        var remaining: [Int32] = []
+        remaining.reserveCapacity(processingOrder.count)
+        for slot in processingOrder {
+            let s = Int(slot)
+            if slotDoomed[s] {
+                reject(slot, into: &decisions)
+            } else if slotParents[s].isEmpty && slotTransactions[s].allSatisfy({ records[Int($0)]!.undecidedSets == 0 }) {
+                accept(slot, into: &decisions)
+            } else {
+                remaining.append(slot)
+            }
+        }
+        processingOrder = remaining
+        return decisions
+    }
+
+    private mutating func accept(_ slot: Int32, into decisions: inout Decisions) {
+        let vertex = slotVertex[Int(slot)]!
+        dag.decide(vertex.id, .accepted)
+        for record in slotTransactions[Int(slot)] {
+            let r = records[Int(record)]!
+            if !r.accepted {
+                records[Int(record)]!.accepted = true
+                decisions.acceptedTransactions.append(r.transaction)
+                for setIndex in r.sets {
+                    // Rejected choices still in doomed vertices no longer look at their sets.
+                    setOf[sets[Int(setIndex)]!.input] = nil
+                    sets[Int(setIndex)] = nil
+                    freeSets.append(setIndex)
+                }
+            }
+            leave(record, slot)
+        }
+        for child in dag.entry(vertex.id)!.children {
+            if let childSlot = slotOf[child] { slotParents[Int(childSlot)].removeAll { $0 == slot } }
+        }
+        decisions.acceptedVertices.append(vertex)
+        releaseSlot(slot, vertex.id)
+    }
+
+    private mutating func reject(_ slot: Int32, into decisions: inout Decisions) {
+        let vertex = slotVertex[Int(slot)]!
+        dag.decide(vertex.id, .rejected)
+        for record in slotTransactions[Int(slot)] {
+            guard records[Int(record)] != nil else { continue }
+            let r = leave(record, slot)
+            guard r.slots.isEmpty else { continue }   // still carried by another processing vertex
+            if r.rejected {
+                decisions.rejectedTransactions.append(r.transaction)
+                detachFromUndecidedSets(record)
+                releaseRecord(record)
+            } else if !r.accepted {
+                decisions.orphanedTransactions.append(r.transaction)
+            }
+        }
+        for child in dag.entry(vertex.id)!.children {
+            if let childSlot = slotOf[child] { slotDoomed[Int(childSlot)] = true }
+        }
+        decisions.rejectedVertices.append(vertex.id)
+        releaseSlot(slot, vertex.id)
+        dag.dropRejected(vertex.id)
+    }
+
+    /// A rejected transaction stops being a choice of the sets that are still voting; a
+    /// set left with no choice is closed (its input stays unspent).
+    private mutating func detachFromUndecidedSets(_ record: Int32) {
+        for setIndex in records[Int(record)]!.sets {
+            let i = Int(setIndex)
+            guard let set = sets[i], !set.decided, let position = set.choices.firstIndex(of: record) else { continue }
+            sets[i]!.choices.remove(at: position)
+            sets[i]!.pollVotes.remove(at: position)
+            if sets[i]!.choices.isEmpty {
+                setOf[set.input] = nil
+                sets[i] = nil
+                freeSets.append(setIndex)
+                liveSets.removeAll { $0 == setIndex }
+            }
+        }
+    }
+
+    /// Takes a decided vertex's slot off a transaction; an accepted transaction no vertex
+    /// carries any more is released. Returns the record as it is now.
+    @discardableResult
+    private mutating func leave(_ record: Int32, _ slot: Int32) -> TransactionRecord {
+        records[Int(record)]!.slots.removeAll { $0 == slot }
+        let r = records[Int(record)]!
+        if r.accepted && r.slots.isEmpty { releaseRecord(record) }
+        return r
+    }
+
+    private mutating func releaseRecord(_ record: Int32) {
+        guard let r = records[Int(record)] else { return }
+        recordOf[r.transaction.id] = nil
+        records[Int(record)] = nil
+        freeRecords.append(record)
+    }
+
+    private mutating func releaseSlot(_ slot: Int32, _ id: Hash256) {
+        let s = Int(slot)
+        slotOf[id] = nil
+        slotVertex[s] = nil
+        slotParents[s] = []
+        slotTransactions[s] = []
+        slotDoomed[s] = false
+        freeSlots.append(slot)
+    }
+
+    // MARK: - Preference
+
+    /// The preferred frontier: strongly preferred processing vertices with no strongly
+    /// preferred child, plus accepted frontier vertices with none; sorted by id.
+    ///
+    /// A vertex is strongly preferred when each of its transactions is preferred in all
+    /// its conflict sets and every processing parent is strongly preferred. This is what
+    /// a node answers a query with, and what it builds new vertices on.
+    public mutating func preferredFrontier() -> [Hash256] {
+        if let cached = cachedFrontier { return cached }
+        var strong = [Bool](repeating: false, count: slotVertex.count)
+        var hasStrongChild = [Bool](repeating: false, count: slotVertex.count)
+        for slot in processingOrder {
+            let s = Int(slot)
+            guard !slotDoomed[s], slotParents[s].allSatisfy({ strong[Int($0)] }),
+                  slotTransactions[s].allSatisfy({ isPreferred($0) }) else { continue }
+            strong[s] = true
+            for parent in slotParents[s] { hasStrongChild[Int(parent)] = true }
+        }
+        var frontier: [Hash256] = []
+        for slot in processingOrder where strong[Int(slot)] && !hasStrongChild[Int(slot)] {
+            frontier.append(slotVertex[Int(slot)]!.id)
+        }
+        for id in dag.acceptedFrontier() {
+            let children = dag.entry(id)?.children ?? []
+            let buriedUnderStrong = children.contains { child in slotOf[child].map { strong[Int($0)] } ?? false }
+            if !buriedUnderStrong { frontier.append(id) }
+        }
+        frontier.sort()
+        cachedFrontier = frontier
+        return frontier
+    }
+
+    private func isPreferred(_ record: Int32) -> Bool {
+        guard let r = records[Int(record)], !r.rejected else { return false }
+        if r.accepted { return true }
+        for setIndex in r.sets {
+            let set = sets[Int(setIndex)]!
+            if set.snowball.preference != r.transaction.id { return false }
+        }
+        return true
+    }
+
+    /// Up to `count` parents for a new vertex: the preferred frontier, highest first, then by id.
+    public mutating func parentsForNewVertex(count: Int) -> [Hash256] {
+        let frontier = preferredFrontier()
+        guard frontier.count > count else { return frontier }
+        let ranked = frontier.sorted { a, b in
+            let ha = dag.height(a) ?? 0, hb = dag.height(b) ?? 0
+            return ha != hb ? ha > hb : a < b
+        }
+        return Array(ranked.prefix(count))
+    }
+
+    /// The height a new vertex on `parents` must have.
+    public func heightForNewVertex(parents: [Hash256]) -> UInt64 {
+        parents.reduce(0) { max($0, (dag.height($1) ?? 0) + 1) }
+    }
+
+    // MARK: - Pruning
+
+    /// Releases the accepted prefix of the DAG, keeping the accepted frontier. Returns how many vertices were released.
+    @discardableResult
+    public mutating func prune() -> Int {
+        cachedFrontier = nil
+        return dag.pruneAccepted()
+    }
+}

@@ -1,0 +1,286 @@
+/// Where a vertex stands in consensus.
+public enum VertexStatus: UInt8, Sendable {
+    /// Known, not yet decided.
+    case processing
+    /// Decided in: every transaction accepted and every parent accepted.
+    case accepted
+    /// Decided out: one of its transactions or parents was rejected.
+    case rejected
+}
+
+/// Why the DAG refused a vertex. A refused vertex leaves no trace.
+public enum DAGError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The vertex is already in the DAG (or was pruned or rejected earlier).
+    case duplicate(Hash256)
+    /// A parent is not known to this DAG.
+    case missingParent(vertex: Hash256, parent: Hash256)
+    /// The id does not match the hash of the vertex's encoding.
+    case hashMismatch(claimed: Hash256, computed: Hash256)
+    /// The signature does not verify under the creator's key.
+    case badSignature(Hash256)
+    /// Signatures are checked and the creator has no registered key.
+    case unknownCreator(NodeID)
+    /// The height is not one more than the highest parent.
+    case wrongHeight(vertex: Hash256, expected: UInt64, found: UInt64)
+
+    public var description: String {
+        switch self {
+        case let .duplicate(id): "duplicate vertex \(id.hex.prefix(16))"
+        case let .missingParent(vertex, parent): "vertex \(vertex.hex.prefix(16)) has unknown parent \(parent.hex.prefix(16))"
+        case let .hashMismatch(claimed, computed): "vertex id \(claimed.hex.prefix(16)) does not match its content (\(computed.hex.prefix(16)))"
+        case let .badSignature(id): "vertex \(id.hex.prefix(16)) has an invalid signature"
+        case let .unknownCreator(node): "no verifying key for creator \(node)"
+        case let .wrongHeight(vertex, expected, found): "vertex \(vertex.hex.prefix(16)) has height \(found), expected \(expected)"
+        }
+    }
+}
+
+/// Which checks `DAG.add` performs on a new vertex.
+public struct VertexChecks: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// Recompute the id from the encoding.
+    public static let hash = VertexChecks(rawValue: 1)
+    /// Verify the ML-DSA signature with the creator's registered key.
+    public static let signature = VertexChecks(rawValue: 2)
+    /// Both.
+    public static let all: VertexChecks = [.hash, .signature]
+}
+
+/// A DAG of vertices with parent and child links, a frontier, and pruning of its
+/// accepted prefix.
+///
+/// Pruning releases a vertex's body and links and keeps a tombstone (id and height)
+/// so that later vertices may still name it as a parent. All orders this type
+/// returns are derived from ids and heights, never from hash-table iteration.
+public struct DAG: Sendable {
+    /// One stored vertex and what the DAG knows about it.
+    public struct Entry: Sendable {
+        /// The vertex itself.
+        public let vertex: Vertex
+        /// Ids of known children, in arrival order.
+        public internal(set) var children: [Hash256]
+        /// Its consensus status.
+        public internal(set) var status: VertexStatus
+    }
+
+    private var entries: [Hash256: Entry] = [:]
+    /// What stays of a released vertex: enough to accept or refuse vertices that name it.
+    private struct Tombstone: Sendable {
+        var height: UInt64
+        var status: VertexStatus
+    }
+
+    /// Released vertices: accepted ones pruned, rejected ones dropped.
+    private var tombstones: [Hash256: Tombstone] = [:]
+    /// Tombstone ids in the order they were made, for forgetting the oldest.
+    private var tombstoneQueue: [Hash256] = []
+    private var tombstoneQueueHead = 0
+    /// How many tombstones are remembered; the oldest beyond this are forgotten, so a
+    /// long run holds bounded state (a real node would keep them on disk). Vertices
+    /// name recent frontier vertices as parents, far inside this horizon.
+    public var tombstoneLimit = 1 << 16
+    /// Non-rejected vertices without non-rejected children.
+    private var leaves: Set<Hash256> = []
+    /// Accepted vertices without accepted children: what pruning keeps.
+    private var acceptedLeaves: Set<Hash256> = []
+    /// Accepted vertices still stored, in acceptance order (the pruning queue).
+    private var acceptedQueue: [Hash256] = []
+    private var acceptedQueueHead = 0
+
+    /// Checks `add` performs.
+    public var checks: VertexChecks
+    /// Verifying keys by creator, used when `checks` contains `.signature`.
+    public var keys: [NodeID: VerifyingKey]
+    /// Bytes held: vertex encodings, signatures, links and tombstones (an estimate of a real node's heap).
+    public private(set) var heldBytes = 0
+
+    /// Per-vertex bookkeeping beyond the vertex's own bytes: the entry, its hash-table slot and leaf sets.
+    public static let entryOverheadBytes = 96
+    /// Bytes one tombstone occupies: a 32-byte id, an 8-byte height, and hash-table overhead.
+    public static let tombstoneBytes = 56
+
+    /// Creates an empty DAG.
+    public init(checks: VertexChecks = [], keys: [NodeID: VerifyingKey] = [:]) {
+        self.checks = checks
+        self.keys = keys
+    }
+
+    /// Number of stored (not pruned) vertices.
+    public var count: Int { entries.count }
+    /// Number of released vertices remembered by tombstone.
+    public var prunedCount: Int { tombstones.count }
+
+    /// Whether `id` is stored or was pruned.
+    public func contains(_ id: Hash256) -> Bool { entries[id] != nil || tombstones[id] != nil }
+    /// Whether `id` was released (pruned when accepted, dropped when rejected).
+    public func isPruned(_ id: Hash256) -> Bool { tombstones[id] != nil }
+    /// The stored vertex with `id`, if any.
+    public func vertex(_ id: Hash256) -> Vertex? { entries[id]?.vertex }
+    /// The stored entry for `id`, if any.
+    public func entry(_ id: Hash256) -> Entry? { entries[id] }
+    /// The status of a stored or released vertex.
+    public func status(_ id: Hash256) -> VertexStatus? { entries[id]?.status ?? tombstones[id]?.status }
+
+    /// The height of a stored or released vertex.
+    public func height(_ id: Hash256) -> UInt64? { entries[id]?.vertex.height ?? tombstones[id]?.height }
+
+    /// Adds `vertex` after checking it; on error nothing changes.
+    public mutating func add(_ vertex: Vertex) throws(DAGError) {
+        try validate(vertex)
+        insert(vertex, status: .processing)
+    }
+
+    /// Checks everything `add` checks, without changing the DAG.
+    public func validate(_ vertex: Vertex) throws(DAGError) {
+        let id = vertex.id
+        guard !contains(id) else { throw .duplicate(id) }
+        var expectedHeight: UInt64 = 0
+        for parent in vertex.parents {
+            guard let parentHeight = height(parent) else { throw .missingParent(vertex: id, parent: parent) }
+            expectedHeight = max(expectedHeight, parentHeight + 1)
+        }
+        guard vertex.height == expectedHeight else {
+            throw .wrongHeight(vertex: id, expected: expectedHeight, found: vertex.height)
+        }
+        if checks.contains(.hash) {
+            let computed = vertex.computeID()
+            guard computed == id else { throw .hashMismatch(claimed: id, computed: computed) }
+        }
+        if checks.contains(.signature) {
+            guard let key = keys[vertex.creator] else { throw .unknownCreator(vertex.creator) }
+            guard vertex.hasValidSignature(for: key) else { throw .badSignature(id) }
+        }
+    }
+
+    /// Stores a vertex already known to be valid, e.g. a genesis vertex as accepted.
+    public mutating func insert(_ vertex: Vertex, status: VertexStatus) {
+        let id = vertex.id
+        precondition(!contains(id), "insert of a vertex the DAG already holds")
+        for parent in vertex.parents where entries[parent] != nil {
+            entries[parent]!.children.append(id)
+            if status != .rejected { leaves.remove(parent) }
+        }
+        entries[id] = Entry(vertex: vertex, children: [], status: status)
+        if status != .rejected { leaves.insert(id) }
+        heldBytes += Self.bytes(of: vertex)
+        if status == .accepted { noteAccepted(vertex) }
+    }
+
+    /// Sets the status of a processing vertex to accepted or rejected.
+    public mutating func decide(_ id: Hash256, _ status: VertexStatus) {
+        precondition(status != .processing, "a decision is accepted or rejected")
+        guard let entry = entries[id] else { preconditionFailure("decide on an unknown vertex") }
+        precondition(entry.status == .processing, "a decided vertex is never decided again")
+        entries[id]!.status = status
+        if status == .accepted {
+            noteAccepted(entry.vertex)
+        } else {
+            leaves.remove(id)
+            for parent in entry.vertex.parents where entries[parent]?.status == .processing || entries[parent]?.status == .accepted {
+                let hasLiveChild = entries[parent]!.children.contains { entries[$0]?.status != .rejected }
+                if !hasLiveChild { leaves.insert(parent) }
+            }
+        }
+    }
+
+    private mutating func noteAccepted(_ vertex: Vertex) {
+        for parent in vertex.parents { acceptedLeaves.remove(parent) }
+        acceptedLeaves.insert(vertex.id)
+        acceptedQueue.append(vertex.id)
+    }
+
+    /// Parent ids of `id` (sorted ascending), or nil when unknown or pruned.
+    public func parents(of id: Hash256) -> [Hash256]? { entries[id]?.vertex.parents }
+
+    /// Known child ids of `id`, sorted ascending, or nil when unknown or pruned.
+    public func children(of id: Hash256) -> [Hash256]? { entries[id].map { $0.children.sorted() } }
+
+    /// Every stored ancestor of `id` (not `id` itself), in topological order.
+    public func ancestors(of id: Hash256) -> [Hash256] {
+        guard let start = entries[id] else { return [] }
+        var seen: Set<Hash256> = []
+        var stack = start.vertex.parents
+        var found: [(UInt64, Hash256)] = []
+        while let next = stack.popLast() {
+            guard seen.insert(next).inserted, let entry = entries[next] else { continue }
+            found.append((entry.vertex.height, next))
+            stack.append(contentsOf: entry.vertex.parents)
+        }
+        return found.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map(\.1)
+    }
+
+    /// Non-rejected vertices with no non-rejected child, sorted ascending.
+    public func frontier() -> [Hash256] { leaves.sorted() }
+
+    /// Accepted vertices with no accepted child, sorted ascending.
+    public func acceptedFrontier() -> [Hash256] { acceptedLeaves.sorted() }
+
+    /// Every stored vertex ordered by (height, id): parents always come before children.
+    public func topologicalOrder() -> [Hash256] {
+        var keyed: [(height: UInt64, id: Hash256)] = []
+        keyed.reserveCapacity(entries.count)
+        for (id, entry) in entries { keyed.append((entry.vertex.height, id)) }
+        keyed.sort { $0.height != $1.height ? $0.height < $1.height : $0.id < $1.id }
+        return keyed.map(\.id)
+    }
+
+    /// Releases accepted vertices that are not on the accepted frontier, keeping
+    /// tombstones; drops rejected vertices whose parents are decided. Returns how many were released.
+    @discardableResult
+    public mutating func pruneAccepted() -> Int {
+        var released = 0
+        var kept: [Hash256] = []
+        while acceptedQueueHead < acceptedQueue.count {
+            let id = acceptedQueue[acceptedQueueHead]
+            acceptedQueueHead += 1
+            if acceptedLeaves.contains(id) { kept.append(id); continue }
+            guard let entry = entries.removeValue(forKey: id) else { continue }
+            remember(id, Tombstone(height: entry.vertex.height, status: .accepted))
+            leaves.remove(id)
+            heldBytes -= Self.bytes(of: entry.vertex)
+            released += 1
+        }
+        acceptedQueue = kept
+        acceptedQueueHead = 0
+        if released > 0 { compactStorage() }
+        return released
+    }
+
+    /// Releases a rejected vertex's body, keeping a tombstone so that it is not taken again.
+    public mutating func dropRejected(_ id: Hash256) {
+        guard let entry = entries[id], entry.status == .rejected else { return }
+        entries[id] = nil
+        remember(id, Tombstone(height: entry.vertex.height, status: .rejected))
+        for parent in entry.vertex.parents where entries[parent] != nil {
+            entries[parent]!.children.removeAll { $0 == id }
+        }
+        heldBytes -= Self.bytes(of: entry.vertex)
+    }
+
+    private mutating func remember(_ id: Hash256, _ tombstone: Tombstone) {
+        tombstones[id] = tombstone
+        tombstoneQueue.append(id)
+        heldBytes += Self.tombstoneBytes
+        while tombstones.count > tombstoneLimit {
+            let oldest = tombstoneQueue[tombstoneQueueHead]
+            tombstoneQueueHead += 1
+            if tombstones.removeValue(forKey: oldest) != nil { heldBytes -= Self.tombstoneBytes }
+        }
+        if tombstoneQueueHead > 4096 && tombstoneQueueHead * 2 > tombstoneQueue.count {
+            tombstoneQueue.removeFirst(tombstoneQueueHead)
+            tombstoneQueueHead = 0
+        }
+    }
+
+    /// Gives memory back after many removals: Swift hash tables never shrink on their own.
+    private mutating func compactStorage() {
+        if entries.capacity > 64 && entries.capacity > 4 * entries.count {
+            entries = Dictionary(minimumCapacity: entries.count * 2).merging(entries) { a, _ in a }
+        }
+    }
+
+    static func bytes(of vertex: Vertex) -> Int {
+        vertex.unsignedSize + vertex.signature.count + entryOverheadBytes + 32 * 2
+    }
+}

@@ -1,0 +1,152 @@
+/// A vertex of the DAG: a signed batch of transactions on top of its parents.
+///
+/// Immutable and shared: every simulated node that holds the vertex holds the same
+/// instance. Its id is the BLAKE3 hash of the canonical unsigned encoding, which
+/// covers every field — creator, height, timestamp, parents and each transaction —
+/// behind a domain tag and length prefixes. The signature signs the id.
+public final class Vertex: Sendable, CustomStringConvertible {
+    /// BLAKE3 of `encoded(includingSignature: false)`.
+    public let id: Hash256
+    /// The node that created and signed the vertex.
+    public let creator: NodeID
+    /// 0 for a genesis vertex, else one more than the highest parent.
+    public let height: UInt64
+    /// The creator's clock when it built the vertex, in nanoseconds.
+    public let timestamp: Int64
+    /// Parent ids, sorted ascending and distinct.
+    public let parents: [Hash256]
+    /// The batch of transactions.
+    public let transactions: [Transaction]
+    /// The ML-DSA signature over `id` (empty for an unsigned vertex).
+    public let signature: [UInt8]
+    /// Length of the unsigned canonical encoding.
+    public let unsignedSize: Int
+
+    static let domainTag: StaticString = "cretoscale.vertex.v1"
+
+    /// Builds a vertex, computing its id and signing it with `signer` when one is given.
+    public convenience init(creator: NodeID, height: UInt64, timestamp: Int64, parents: [Hash256],
+                            transactions: [Transaction], signer: SigningKey?) throws {
+        var canonical = parents.sorted()
+        canonical.removeDuplicatesInSortedOrder()
+        let unsigned = Self.encodeUnsigned(creator: creator, height: height, timestamp: timestamp,
+                                           parents: canonical, transactions: transactions)
+        let id = BLAKE3.hash(unsigned)
+        let signature = try signer?.sign(id) ?? []
+        self.init(id: id, creator: creator, height: height, timestamp: timestamp, parents: canonical,
+                  transactions: transactions, signature: signature, unsignedSize: unsigned.count)
+    }
+
+    /// Builds a vertex carrying a given signature without signing: for simulations that
+    /// charge the cost of signing instead of paying it, with a placeholder of the
+    /// scheme's size (shared by every such vertex, so it costs no memory per vertex).
+    public convenience init(creator: NodeID, height: UInt64, timestamp: Int64, parents: [Hash256],
+                            transactions: [Transaction], placeholderSignature: [UInt8]) {
+        var canonical = parents.sorted()
+        canonical.removeDuplicatesInSortedOrder()
+        let unsigned = Self.encodeUnsigned(creator: creator, height: height, timestamp: timestamp,
+                                           parents: canonical, transactions: transactions)
+        self.init(id: BLAKE3.hash(unsigned), creator: creator, height: height, timestamp: timestamp,
+                  parents: canonical, transactions: transactions, signature: placeholderSignature,
+                  unsignedSize: unsigned.count)
+    }
+
+    /// Assembles a vertex from parts without computing anything; `decode` and tests use it.
+    init(id: Hash256, creator: NodeID, height: UInt64, timestamp: Int64, parents: [Hash256],
+                 transactions: [Transaction], signature: [UInt8], unsignedSize: Int) {
+        self.id = id
+        self.creator = creator
+        self.height = height
+        self.timestamp = timestamp
+        self.parents = parents
+        self.transactions = transactions
+        self.signature = signature
+        self.unsignedSize = unsignedSize
+    }
+
+    /// Bytes on the wire: the signed encoding plus the payloads that travel beside it.
+    public var wireSize: Int {
+        var payload = 0
+        for tx in transactions { payload += Int(tx.payloadSize) }
+        return unsignedSize + 4 + signature.count + payload
+    }
+
+    /// The canonical encoding; with the signature appended (length-prefixed) by default.
+    public func encoded(includingSignature: Bool = true) -> [UInt8] {
+        var bytes = Self.encodeUnsigned(creator: creator, height: height, timestamp: timestamp,
+                                        parents: parents, transactions: transactions)
+        if includingSignature {
+            var writer = ByteWriter(capacity: 4 + signature.count)
+            writer.writeLengthPrefixed(signature)
+            bytes.append(contentsOf: writer.bytes)
+        }
+        return bytes
+    }
+
+    /// Recomputes the id from the fields; equals `id` for every vertex built by this type.
+    public func computeID() -> Hash256 { BLAKE3.hash(encoded(includingSignature: false)) }
+
+    /// Whether the signature is valid for `id` under `key`.
+    public func hasValidSignature(for key: VerifyingKey) -> Bool {
+        key.isValidSignature(signature, for: id)
+    }
+
+    /// Decodes a signed encoding, rejecting truncated input, trailing bytes and non-canonical fields.
+    public static func decode(_ bytes: [UInt8]) throws(DecodingError) -> Vertex {
+        var reader = ByteReader(bytes)
+        try reader.expectTag(domainTag)
+        let creator = try reader.readUInt32()
+        let height = try reader.readUInt64()
+        let timestamp = try reader.readInt64()
+        let parentCount = Int(try reader.readUInt32())
+        guard parentCount * 32 <= reader.remaining else {
+            throw .truncated(offset: reader.offset, needed: parentCount * 32 - reader.remaining)
+        }
+        var parents: [Hash256] = []
+        parents.reserveCapacity(parentCount)
+        for _ in 0..<parentCount {
+            let parent = try reader.readHash()
+            if let last = parents.last, parent <= last { throw .invalidField("vertex parents not sorted and distinct") }
+            parents.append(parent)
+        }
+        if height == 0, !parents.isEmpty { throw .invalidField("a height-0 vertex has no parents") }
+        if height > 0, parents.isEmpty { throw .invalidField("a vertex above height 0 needs parents") }
+        let txCount = Int(try reader.readUInt32())
+        guard txCount <= reader.remaining else { throw .truncated(offset: reader.offset, needed: txCount - reader.remaining) }
+        var transactions: [Transaction] = []
+        transactions.reserveCapacity(txCount)
+        for _ in 0..<txCount {
+            var txReader = ByteReader(try reader.readLengthPrefixed())
+            transactions.append(try Transaction.decode(from: &txReader))
+            try txReader.expectEnd()
+        }
+        let unsignedSize = reader.offset
+        let signature = try reader.readLengthPrefixed()
+        try reader.expectEnd()
+        let id = BLAKE3.hash(Array(bytes[0..<unsignedSize]))
+        return Vertex(id: id, creator: creator, height: height, timestamp: timestamp, parents: parents,
+                      transactions: transactions, signature: signature, unsignedSize: unsignedSize)
+    }
+
+    static func encodeUnsigned(creator: NodeID, height: UInt64, timestamp: Int64, parents: [Hash256],
+                               transactions: [Transaction]) -> [UInt8] {
+        var capacity = 1 + domainTag.utf8CodeUnitCount + 4 + 8 + 8 + 4 + 32 * parents.count + 4
+        for tx in transactions { capacity += 4 + tx.encodedSize }
+        var writer = ByteWriter(capacity: capacity)
+        writer.writeTag(domainTag)
+        writer.write(creator)
+        writer.write(height)
+        writer.write(timestamp)
+        writer.write(UInt32(parents.count))
+        for parent in parents { writer.write(parent) }
+        writer.write(UInt32(transactions.count))
+        for tx in transactions {
+            writer.write(UInt32(tx.encodedSize))
+            tx.encode(into: &writer)
+        }
+        precondition(writer.bytes.count == capacity, "vertex encoding size mismatch")
+        return writer.bytes
+    }
+
+    public var description: String { "Vertex(\(id.hex.prefix(12)) h=\(height) by \(creator), \(transactions.count) tx)" }
+}

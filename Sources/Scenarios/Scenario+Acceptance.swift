@@ -1,0 +1,65 @@
+extension Scenario.Criterion {
+    /// How one criterion fared against a run's metrics.
+    public enum Outcome: Sendable, Equatable {
+        /// The value lies within the bounds.
+        case met(Double)
+        /// The value lies outside the bounds (NaN counts as outside).
+        case unmet(Double)
+        /// The run did not report this metric.
+        case missing
+    }
+
+    /// Whether `value` lies within `min…max`, both inclusive.
+    public func isMet(by value: Double) -> Bool {
+        guard !value.isNaN else { return false }
+        if let min, value < min { return false }
+        if let max, value > max { return false }
+        return true
+    }
+
+    /// The outcome of this criterion given a lookup of the run's metric values.
+    public func outcome(_ value: (String) -> Double?) -> Outcome {
+        guard let measured = value(metric) else { return .missing }
+        return isMet(by: measured) ? .met(measured) : .unmet(measured)
+    }
+}
+
+extension Scenario {
+    /// The verdict of a run against the scenario's acceptance criteria and expectation.
+    public struct Verdict: Sendable, Equatable {
+        /// Each criterion with its outcome, in scenario order.
+        public var outcomes: [(criterion: Criterion, outcome: Criterion.Outcome)]
+        /// Whether the run did what the scenario expects.
+        ///
+        /// `expect: pass` passes when every criterion is met. `expect: fail` passes when
+        /// at least one criterion is unmet and none is missing: a metric the run never
+        /// reported is not evidence of the expected failure.
+        public var passed: Bool
+
+        /// Compares outcomes criterion by criterion.
+        public static func == (lhs: Verdict, rhs: Verdict) -> Bool {
+            lhs.passed == rhs.passed && lhs.outcomes.count == rhs.outcomes.count
+                && zip(lhs.outcomes, rhs.outcomes).allSatisfy { $0.criterion == $1.criterion && $0.outcome == $1.outcome }
+        }
+    }
+
+    /// Checks the run's metric values, looked up by name, against `acceptance` and `expect`.
+    public func verdict(_ value: (String) -> Double?) -> Verdict {
+        let outcomes = acceptance.map { (criterion: $0, outcome: $0.outcome(value)) }
+        let allMet = outcomes.allSatisfy {
+            if case .met = $0.outcome { return true }
+            return false
+        }
+        let anyMissing = outcomes.contains { $0.outcome == .missing }
+        let anyUnmet = outcomes.contains {
+            if case .unmet = $0.outcome { return true }
+            return false
+        }
+        let passed: Bool
+        switch expect {
+        case .pass: passed = allMet
+        case .fail: passed = anyUnmet && !anyMissing
+        }
+        return Verdict(outcomes: outcomes, passed: passed)
+    }
+}

@@ -1,0 +1,191 @@
+/// Which way a metric should move for a run to count as better.
+public enum MetricDirection: String, Sendable, Codable {
+    /// A larger value is an improvement (throughput, uptime, recall).
+    case higherIsBetter
+    /// A smaller value is an improvement (latency, memory, violations).
+    case lowerIsBetter
+    /// The value describes the run but is neither good nor bad (load submitted, event counts).
+    case neither
+}
+
+/// What the project knows about one named metric.
+public struct MetricInfo: Sendable, Equatable {
+    /// Dotted name used in scenarios, the result database and `compare` (`latency.p95`).
+    public let name: String
+    /// Unit the value is expressed in (`"ms"`, `"tx/s"`, `"count"`).
+    public let unit: String
+    /// Which way the value should move for a run to be better.
+    public let direction: MetricDirection
+    /// True when the same scenario and seed always give the same value, on any machine.
+    public let deterministic: Bool
+    /// One-line explanation of what is measured.
+    public let summary: String
+
+    /// Creates a catalogue entry.
+    public init(
+        name: String, unit: String, direction: MetricDirection, deterministic: Bool, summary: String
+    ) {
+        self.name = name
+        self.unit = unit
+        self.direction = direction
+        self.deterministic = deterministic
+        self.summary = summary
+    }
+}
+
+/// Every metric a run can report, with its unit and meaning.
+///
+/// Scenario acceptance criteria may only name metrics listed here; the result store and
+/// `compare` use `direction` to decide whether a change is a regression.
+public enum MetricCatalog {
+    /// All metrics, grouped by subject, in a fixed order.
+    public static let all: [MetricInfo] = throughput + latency + finality + correctness
+        + resources + traffic + recovery + detection + transactions + simulator
+
+    /// The entry for `name`, or nil when no metric has that name.
+    public static func info(_ name: String) -> MetricInfo? {
+        guard let index = indexByName[name] else { return nil }
+        return all[index]
+    }
+
+    private static let indexByName: [String: Int] = {
+        var index: [String: Int] = [:]
+        for (position, metric) in all.enumerated() {
+            precondition(index[metric.name] == nil, "duplicate metric \(metric.name)")
+            index[metric.name] = position
+        }
+        return index
+    }()
+
+    private static let txPerSecond = "tx/s"
+    private static let milliseconds = "ms"
+    private static let seconds = "s"
+    private static let percent = "%"
+    private static let megabytes = "MB"
+    private static let megabitsPerSecond = "Mbps"
+    private static let count = "count"
+    /// A fraction between 0 and 1.
+    private static let ratio = "ratio"
+
+    private static func metric(
+        _ name: String, _ unit: String, _ direction: MetricDirection, _ summary: String,
+        deterministic: Bool = true
+    ) -> MetricInfo {
+        MetricInfo(
+            name: name, unit: unit, direction: direction, deterministic: deterministic,
+            summary: summary)
+    }
+
+    private static let throughput: [MetricInfo] = [
+        metric("tps.mean", txPerSecond, .higherIsBetter,
+               "Accepted transactions per second, averaged over the measured interval"),
+        metric("tps.min", txPerSecond, .higherIsBetter,
+               "Lowest accepted-transaction rate of any series interval after warm-up"),
+        metric("tps.max", txPerSecond, .higherIsBetter,
+               "Highest accepted-transaction rate of any series interval after warm-up"),
+        metric("tps.stddevPercent", percent, .lowerIsBetter,
+               "Standard deviation of the per-interval rate as a percentage of its mean"),
+    ]
+
+    private static let latency: [MetricInfo] = [
+        metric("latency.p50", milliseconds, .lowerIsBetter,
+               "Median time from submission to acceptance at the origin node"),
+        metric("latency.p95", milliseconds, .lowerIsBetter,
+               "95th percentile time from submission to acceptance at the origin node"),
+        metric("latency.p99", milliseconds, .lowerIsBetter,
+               "99th percentile time from submission to acceptance at the origin node"),
+        metric("latency.max", milliseconds, .lowerIsBetter,
+               "Longest time from submission to acceptance at the origin node"),
+    ]
+
+    private static let finality: [MetricInfo] = [
+        metric("finality.p50", milliseconds, .lowerIsBetter,
+               "Median time from submission to acceptance by every live honest node"),
+        metric("finality.p95", milliseconds, .lowerIsBetter,
+               "95th percentile time from submission to acceptance by every live honest node"),
+        metric("finality.max", milliseconds, .lowerIsBetter,
+               "Longest time from submission to acceptance by every live honest node"),
+        metric("finality.rounds.mean", count, .lowerIsBetter,
+               "Mean number of polls a node ran before accepting a transaction"),
+    ]
+
+    private static let correctness: [MetricInfo] = [
+        metric("safety.violations", count, .lowerIsBetter,
+               "Conflicting transactions accepted by honest nodes, or acceptances undone"),
+        metric("liveness.stalled", count, .lowerIsBetter,
+               "Transactions not decided within their deadline"),
+        metric("node.crashes", count, .lowerIsBetter,
+               "Node crashes not injected by a fault"),
+        metric("node.oom", count, .lowerIsBetter,
+               "Nodes that ran out of memory"),
+        metric("uptime.percent", percent, .higherIsBetter,
+               "Share of node-time the nodes were up and taking part in consensus"),
+    ]
+
+    private static let resources: [MetricInfo] = [
+        metric("node.cpu.mean", percent, .lowerIsBetter,
+               "Simulated CPU utilisation, averaged over nodes and time"),
+        metric("node.cpu.max", percent, .lowerIsBetter,
+               "Highest simulated CPU utilisation of any node in any series interval"),
+        metric("node.memory.mean", megabytes, .lowerIsBetter,
+               "Bytes held per node (vertices, indexes, consensus state), averaged"),
+        metric("node.memory.max", megabytes, .lowerIsBetter,
+               "Most bytes held by any node at any time"),
+        metric("node.memory.growthPercent", percent, .lowerIsBetter,
+               "Growth of mean node memory from the end of warm-up to the end of the run"),
+        metric("node.bandwidth.mean", megabitsPerSecond, .lowerIsBetter,
+               "Upload traffic per node, averaged over nodes and time"),
+        metric("node.bandwidth.max", megabitsPerSecond, .lowerIsBetter,
+               "Highest upload rate of any node in any series interval"),
+    ]
+
+    private static let traffic: [MetricInfo] = [
+        metric("messages.total", count, .neither,
+               "Messages sent between nodes"),
+        metric("messages.dropped", count, .lowerIsBetter,
+               "Messages lost to packet loss, partitions, crashed receivers or full queues"),
+        metric("vertices.issued", count, .neither,
+               "Vertices created by all nodes"),
+    ]
+
+    private static let recovery: [MetricInfo] = [
+        metric("recovery.seconds", seconds, .lowerIsBetter,
+               "Time after a fault ends until throughput and agreement are back"),
+        metric("rejoin.p95", seconds, .lowerIsBetter,
+               "95th percentile time for a restarted node to catch up with its peers"),
+    ]
+
+    private static let detection: [MetricInfo] = [
+        metric("byzantine.detection.recall", ratio, .higherIsBetter,
+               "Fraction of Byzantine nodes flagged by honest nodes' reputation"),
+        metric("byzantine.detection.falsePositiveRate", ratio, .lowerIsBetter,
+               "Fraction of honest nodes wrongly flagged as Byzantine"),
+        metric("byzantine.detection.seconds", seconds, .lowerIsBetter,
+               "Time from the start of an attack until its nodes are flagged"),
+    ]
+
+    private static let transactions: [MetricInfo] = [
+        metric("transactions.submitted", count, .neither,
+               "Transactions the workload submitted"),
+        metric("transactions.accepted", count, .higherIsBetter,
+               "Submitted transactions accepted at their origin node"),
+        metric("transactions.rejected", count, .neither,
+               "Submitted transactions rejected (the losing side of a conflict)"),
+        metric("transactions.pending", count, .lowerIsBetter,
+               "Submitted transactions still undecided when the run ended"),
+    ]
+
+    /// Figures about the simulator itself; all but the event count depend on the machine.
+    private static let simulator: [MetricInfo] = [
+        metric("sim.events", count, .neither,
+               "Events the simulation processed"),
+        metric("sim.eventsPerSecond", "events/s", .higherIsBetter,
+               "Events processed per second of wall time", deterministic: false),
+        metric("sim.wallSeconds", seconds, .lowerIsBetter,
+               "Wall time the simulation took", deterministic: false),
+        metric("sim.speedup", "x", .higherIsBetter,
+               "Simulated time divided by wall time", deterministic: false),
+        metric("sim.rssMB", megabytes, .lowerIsBetter,
+               "Peak resident memory of the simulator process", deterministic: false),
+    ]
+}

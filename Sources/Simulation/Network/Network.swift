@@ -1,0 +1,126 @@
+/// The network model: per-link latency and jitter, loss, per-node upload bandwidth
+/// as a serialising queue, and link filters for partitions.
+///
+/// A message's arrival is computed when it is sent: it waits for the sender's uplink
+/// to finish what it is already sending, takes `bytes × 8 / bandwidth` to leave, and
+/// then the link's latency (plus jitter) to arrive. So a bandwidth cap below the
+/// offered traffic turns into real, growing queueing delay.
+public struct Network: Sendable {
+    /// The options in force.
+    public let options: NetworkOptions
+    private var random: Xoshiro256StarStar
+    private let linkSalt: UInt64
+    /// Region of each node.
+    public let regionOf: [UInt8]
+    private let regionLatency: [SimDuration]   // regions × regions, already mapped to the profile's range
+    private let regionCount: Int
+    private var uploadFreeAt: [SimInstant]
+    /// Nanoseconds to send one byte, or 0 when unlimited.
+    private let nanosPerByte: Double
+
+    /// Partition group of each node while a partition is in force.
+    private var partitionGroup: [UInt8]?
+    private var oneWayPartition = false
+    /// Multiplies every latency (a latency spike), 1 normally.
+    public var latencyFactor = 1.0
+    /// Loss added to the profile's (packet-loss faults), 0 normally.
+    public var extraLossRate = 0.0
+
+    /// Creates the network for `nodeCount` nodes, spreading them over the regions.
+    public init(options: NetworkOptions, nodeCount: Int, streams: RandomStreams) {
+        self.options = options
+        random = streams.stream(.network)
+        var topology = streams.stream(.topology)
+        linkSalt = topology.next()
+        let regions = max(1, min(options.regions, WorldRegions.names.count))
+        regionCount = regions
+        let shares = Array(WorldRegions.shares.prefix(regions))
+        let total = shares.reduce(0, +)
+        regionOf = (0..<nodeCount).map { _ in
+            guard regions > 1 else { return 0 }
+            var draw = topology.nextDouble() * total
+            for (region, share) in shares.enumerated() {
+                draw -= share
+                if draw < 0 { return UInt8(region) }
+            }
+            return UInt8(regions - 1)
+        }
+        var matrix: [SimDuration] = []
+        if regions > 1 {
+            let used = WorldRegions.latencyMs.prefix(regions).map { Array($0.prefix(regions)) }
+            let values = used.flatMap { $0 }
+            let low = values.min()!, high = values.max()!
+            let span = Double((options.maxLatency - options.minLatency).nanoseconds)
+            for row in used {
+                for ms in row {
+                    let fraction = high > low ? (ms - low) / (high - low) : 0
+                    matrix.append(options.minLatency + SimDuration(nanoseconds: Int64(fraction * span)))
+                }
+            }
+        }
+        regionLatency = matrix
+        uploadFreeAt = Array(repeating: .zero, count: nodeCount)
+        nanosPerByte = options.uploadMbps.map { 8_000 / $0 } ?? 0
+    }
+
+    /// The base one-way latency of the link between `a` and `b` (the same both ways).
+    public func baseLatency(_ a: Int, _ b: Int) -> SimDuration {
+        if regionCount > 1 {
+            let base = regionLatency[Int(regionOf[a]) * regionCount + Int(regionOf[b])]
+            // Within the region's latency, links differ a little: ±10 %, fixed per link.
+            let spread = 0.9 + 0.2 * linkFraction(a, b)
+            return SimDuration(nanoseconds: Int64(Double(base.nanoseconds) * spread))
+        }
+        let span = Double((options.maxLatency - options.minLatency).nanoseconds)
+        return options.minLatency + SimDuration(nanoseconds: Int64(linkFraction(a, b) * span))
+    }
+
+    /// A fraction in [0, 1) fixed for the unordered pair (a, b) and the seed.
+    private func linkFraction(_ a: Int, _ b: Int) -> Double {
+        let low = UInt64(min(a, b)), high = UInt64(max(a, b))
+        let mixed = SplitMix64.mix(linkSalt ^ (low << 32 | high))
+        return Double(mixed >> 11) * 0x1p-53
+    }
+
+    /// Whether a partition currently cuts `from → to`.
+    public func isCut(from: Int, to: Int) -> Bool {
+        guard let groups = partitionGroup else { return false }
+        let a = groups[from], b = groups[to]
+        if a == b { return false }
+        return oneWayPartition ? a < b : true
+    }
+
+    /// Sends `bytes` from `from` to `to` at `now`: the arrival instant, or nil when the
+    /// message is lost or the link is cut. The sender's uplink is occupied either way
+    /// (a lost packet was still sent).
+    public mutating func send(from: Int, to: Int, bytes: Int, at now: SimInstant) -> SimInstant? {
+        var departure = now
+        if nanosPerByte > 0 {
+            let start = max(now, uploadFreeAt[from])
+            departure = start + SimDuration(nanoseconds: Int64((Double(bytes) * nanosPerByte).rounded(.up)))
+            uploadFreeAt[from] = departure
+        }
+        let loss = options.lossRate + extraLossRate
+        if loss > 0 && random.nextDouble() < loss { return nil }
+        if isCut(from: from, to: to) { return nil }
+        let base = baseLatency(from, to)
+        var latency = Double(base.nanoseconds) * (1 + options.jitter * random.nextDouble())
+        latency *= latencyFactor
+        return departure + SimDuration(nanoseconds: Int64(latency))
+    }
+
+    /// How far `node`'s uplink is booked past `now`: its queueing delay.
+    public func uploadBacklog(of node: Int, at now: SimInstant) -> SimDuration {
+        max(.zero, uploadFreeAt[node] - now)
+    }
+
+    /// Splits the nodes into groups (index per node); `oneWay` cuts only lower → higher groups.
+    public mutating func partition(groups: [UInt8], oneWay: Bool) {
+        precondition(groups.count == uploadFreeAt.count, "one partition group per node")
+        partitionGroup = groups
+        oneWayPartition = oneWay
+    }
+
+    /// Restores every link.
+    public mutating func heal() { partitionGroup = nil }
+}

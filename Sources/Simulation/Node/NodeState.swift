@@ -1,0 +1,81 @@
+import ConsensusCore
+
+/// The kinds of message nodes exchange, as avalanchego's Avalanche engine does.
+enum MessageKind: UInt8 {
+    /// A new vertex, with a request for chits: sent by its creator to k peers.
+    case pushQuery
+    /// A request for chits, naming the poller's preferred frontier (which the peer fetches if unknown).
+    case pullQuery
+    /// The answer to a query: the responder's preferred frontier.
+    case chits
+    /// A request for a vertex by id.
+    case get
+    /// A vertex, answering a get.
+    case put
+}
+
+/// A message in flight. Bodies live in a slab so that events stay small.
+struct Message {
+    var kind: MessageKind
+    var from: Int32
+    var to: Int32
+    var poll: UInt32
+    var vertex: Vertex?
+    var ids: [Hash256]
+}
+
+/// Bytes on the wire besides the content: framing, message type, request id, chain id, TLS/TCP/IP.
+let messageHeaderBytes = 64
+
+/// A poll a node has in flight.
+struct PollState {
+    var id: UInt32
+    var expected: Int
+    var received = 0
+    var chits: [[Hash256]] = []
+    var timeout: EventTicket
+}
+
+/// A query that arrived naming vertices the node does not hold yet; answered once it does.
+struct DeferredReply {
+    var to: Int32
+    var poll: UInt32
+    var waitingFor: [Hash256]
+    var since: SimInstant
+}
+
+/// One simulated node: its consensus engine and the protocol state around it.
+struct NodeState {
+    var engine: AvalancheEngine
+    /// The node's own random stream: peer sampling.
+    var sampler: Xoshiro256StarStar
+    var alive = true
+    /// When the node's CPU finishes the work queued so far.
+    var cpuFreeAt = SimInstant.zero
+    /// CPU time booked and not yet attributed to a series interval.
+    var cpuBacklogNs: Int64 = 0
+    /// Bytes sent in the current series interval.
+    var bytesSent: Int64 = 0
+    /// Transactions waiting for the next vertex.
+    var batch: [Transaction] = []
+    var batchTimerArmed = false
+    var nextPoll: UInt32 = 0
+    var polls: [PollState] = []
+    /// Vertices received whose parents are not all known yet.
+    var pending: [Hash256: Vertex] = [:]
+    /// Missing parent → pending vertices waiting for it.
+    var waitingOn: [Hash256: [Hash256]] = [:]
+    /// Outstanding gets: vertex id → when asked.
+    var requested: [Hash256: SimInstant] = [:]
+    var deferred: [DeferredReply] = []
+    /// Polls recorded so far (rounds).
+    var pollsRecorded: Int64 = 0
+    var acceptedSincePrune = 0
+
+    /// Bytes held beyond the engine: vertices waiting for parents and the fetch bookkeeping.
+    var protocolBytes: Int {
+        var bytes = batch.count * 160 + polls.count * 256 + deferred.count * 96 + requested.count * 64
+        for vertex in pending.values { bytes += vertex.unsignedSize + vertex.signature.count + 96 }  // a sum: order-free
+        return bytes
+    }
+}

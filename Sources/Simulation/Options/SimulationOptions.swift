@@ -1,0 +1,76 @@
+import ConsensusCore
+
+/// Everything a simulation run needs, with the scenario format's defaults.
+///
+/// Built from a scenario by the `Scenarios` library; tests build it directly.
+public struct SimulationOptions: Sendable {
+    /// The scenario seed every random stream derives from.
+    public var seed: UInt64 = 1
+    /// Number of simulated nodes.
+    public var nodes: Int
+    /// Simulated time to run.
+    public var duration: SimDuration = .seconds(60)
+    /// Leading time left out of throughput, latency and resource figures.
+    public var warmup: SimDuration = .seconds(10)
+    /// Snowball parameters (avalanchego's defaults).
+    public var consensus: ConsensusParameters = .avalanchego
+    /// Parents a new vertex names, at most.
+    public var parents = 5
+    /// Transactions per vertex, at most; a full batch is issued at once.
+    public var batchSize = 30
+    /// A partial batch is issued this long after its first transaction arrived.
+    public var batchInterval: SimDuration = .milliseconds(50)
+    /// A poll still missing answers this long after it was sent is recorded with what came.
+    public var pollTimeout: SimDuration = .seconds(2)
+    /// Release the accepted prefix of each node's DAG.
+    public var pruning = true
+    /// The signature scheme whose sizes and costs the nodes pay.
+    public var signatureScheme: SignatureScheme = .mlDSA87
+    /// Sign and verify every vertex for real (slow); otherwise pay the calibrated cost only.
+    public var realSignatures = false
+    /// The network model.
+    public var network: NetworkOptions = NetworkOptions(profile: .lan)
+    /// Node speed: 2 halves every CPU cost, 0.5 doubles it.
+    public var cpuSpeed = 1.0
+    /// CPU service times per operation.
+    public var cpuCosts: CPUCostTable = .calibrated
+    /// The offered load.
+    public var workload = WorkloadOptions()
+    /// Width of one point of the time series.
+    public var seriesInterval: SimDuration = .seconds(1)
+    /// A transaction still undecided at its origin this long after submission counts as stalled.
+    public var livenessDeadline: SimDuration = .seconds(30)
+
+    /// Options for `nodes` nodes, every other field at its default.
+    public init(nodes: Int) { self.nodes = nodes }
+}
+
+/// The offered load: how many transactions per second arrive, shaped over time.
+public struct WorkloadOptions: Sendable, Equatable {
+    /// How the rate changes over the run.
+    public enum Pattern: Sendable, Equatable {
+        /// `tps` throughout.
+        case constant
+        /// From `tps` to `peak` linearly over the whole run.
+        case ramp(peak: Double)
+        /// `tps`, with `peak` for `burst` at the start of every `period`.
+        case burst(peak: Double, period: SimDuration, burst: SimDuration)
+        /// A sine between `tps` and `peak` with the given period.
+        case sine(peak: Double, period: SimDuration)
+        /// A rate redrawn uniformly in [tps, peak] every `period` (seeded).
+        case random(peak: Double, period: SimDuration)
+    }
+
+    /// The shape of the rate.
+    public var pattern: Pattern = .constant
+    /// The base rate, transactions per second.
+    public var tps = 100.0
+    /// Payload bytes per transaction.
+    public var payloadBytes = 256
+    /// Fraction of submissions that are double spends: two transactions spending one
+    /// input, sent to two different nodes.
+    public var conflictRate = 0.0
+
+    /// The default workload: 100 TPS constant, 256-byte payloads, no conflicts.
+    public init() {}
+}

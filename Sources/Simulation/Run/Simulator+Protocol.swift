@@ -1,0 +1,221 @@
+import ConsensusCore
+
+/// The node protocol, as avalanchego runs Avalanche: push queries for new vertices,
+/// pull queries (repolls) while anything is processing, chits in answer, and
+/// get/put to fetch the vertices a node hears of but does not hold.
+extension Simulator {
+    // MARK: - Receiving
+
+    func deliver(_ message: Message) {
+        metrics.delivered += 1
+        let node = Int(message.to)
+        guard nodes[node].alive else {
+            metrics.dropped += 1
+            metrics.delivered -= 1
+            return
+        }
+        charge(node, costs.messageNs)
+        let from = Int(message.from)
+        switch message.kind {
+        case .pushQuery:
+            let vertex = message.vertex!
+            receive(vertex, at: node, from: from)
+            answerQuery(at: node, from: from, poll: message.poll, naming: [vertex.id])
+        case .pullQuery:
+            answerQuery(at: node, from: from, poll: message.poll, naming: message.ids)
+        case .chits:
+            receiveChits(at: node, from: from, poll: message.poll, chit: message.ids)
+        case .get:
+            for id in message.ids {
+                guard let vertex = nodes[node].engine.dag.vertex(id) else { continue }
+                send(Message(kind: .put, from: Int32(node), to: Int32(from), poll: 0, vertex: vertex, ids: []),
+                     bytes: messageHeaderBytes + vertexWireBytes(vertex))
+            }
+        case .put:
+            receive(message.vertex!, at: node, from: from)
+        }
+    }
+
+    func vertexWireBytes(_ vertex: Vertex) -> Int { vertex.wireSize }
+
+    /// Whether the node holds `id` (added, pruned or rejected).
+    private func holds(_ node: Int, _ id: Hash256) -> Bool { nodes[node].engine.dag.contains(id) }
+
+    /// Answers at once when every named vertex is held; otherwise fetches the missing ones
+    /// from the asker and answers when they have been added.
+    private func answerQuery(at node: Int, from: Int, poll: UInt32, naming ids: [Hash256]) {
+        var missing: [Hash256] = []
+        for id in ids where !holds(node, id) {
+            missing.append(id)
+            if nodes[node].pending[id] == nil { request(id, at: node, from: from) }
+        }
+        if missing.isEmpty {
+            sendChits(from: node, to: from, poll: poll)
+        } else {
+            nodes[node].deferred.append(DeferredReply(to: Int32(from), poll: poll, waitingFor: missing, since: now))
+        }
+    }
+
+    private func sendChits(from node: Int, to: Int, poll: UInt32) {
+        let frontier = nodes[node].engine.preferredFrontier()
+        send(Message(kind: .chits, from: Int32(node), to: Int32(to), poll: poll, vertex: nil, ids: frontier),
+             bytes: messageHeaderBytes + 4 + 32 * frontier.count)
+    }
+
+    /// Asks `from` for vertex `id`, unless an ask for it is already outstanding.
+    private func request(_ id: Hash256, at node: Int, from: Int) {
+        if let asked = nodes[node].requested[id], now - asked < options.pollTimeout { return }
+        nodes[node].requested[id] = now
+        send(Message(kind: .get, from: Int32(node), to: Int32(from), poll: 0, vertex: nil, ids: [id]),
+             bytes: messageHeaderBytes + 4 + 32)
+    }
+
+    /// Takes a vertex the node has been sent: adds it when its parents are held, else
+    /// keeps it and fetches the missing parents from the same peer.
+    func receive(_ vertex: Vertex, at node: Int, from: Int) {
+        let id = vertex.id
+        if holds(node, id) || nodes[node].pending[id] != nil { return }
+        var missing = false
+        for parent in vertex.parents where !holds(node, parent) {
+            missing = true
+            nodes[node].waitingOn[parent, default: []].append(id)
+            if nodes[node].pending[parent] == nil { request(parent, at: node, from: from) }
+        }
+        if missing {
+            nodes[node].pending[id] = vertex
+        } else {
+            add([vertex], at: node)
+        }
+    }
+
+    /// Adds vertices whose parents are held, then every pending vertex they complete.
+    private func add(_ ready: [Vertex], at node: Int) {
+        var work = ready
+        var added = false
+        while let vertex = work.popLast() {
+            nodes[node].requested[vertex.id] = nil
+            // Every received vertex is verified; with real signatures the engine really does it.
+            charge(node, costs.verifyNs(options.signatureScheme) + costs.hashNs(bytes: vertex.unsignedSize) + costs.addVertexNs)
+            do {
+                apply(try nodes[node].engine.add(vertex), at: node)
+                added = true
+            } catch {
+                metrics.refusedVertices += 1
+            }
+            guard let children = nodes[node].waitingOn.removeValue(forKey: vertex.id) else { continue }
+            for child in children {
+                guard let body = nodes[node].pending[child] else { continue }
+                if body.parents.allSatisfy({ holds(node, $0) }) {
+                    nodes[node].pending[child] = nil
+                    work.append(body)
+                }
+            }
+        }
+        guard added else { return }
+        answerDeferred(at: node)
+        startPolls(node)
+    }
+
+    /// Sends the answers whose vertices have all arrived; forgets those older than a poll timeout.
+    private func answerDeferred(at node: Int) {
+        guard !nodes[node].deferred.isEmpty else { return }
+        var keep: [DeferredReply] = []
+        for reply in nodes[node].deferred {
+            if reply.waitingFor.allSatisfy({ holds(node, $0) }) {
+                sendChits(from: node, to: Int(reply.to), poll: reply.poll)
+            } else if now - reply.since < options.pollTimeout {
+                keep.append(reply)
+            }
+        }
+        nodes[node].deferred = keep
+    }
+
+    // MARK: - Polls
+
+    /// Starts repolls while the node has processing vertices and room for more polls.
+    func startPolls(_ node: Int) {
+        while nodes[node].alive && nodes[node].polls.count < options.consensus.concurrentRepolls
+                && nodes[node].engine.hasProcessing {
+            startPoll(node, pushing: nil)
+        }
+    }
+
+    /// Samples k peers and sends each a push query (for a new vertex) or a pull query.
+    func startPoll(_ node: Int, pushing vertex: Vertex?) {
+        var sample: [Int] = []
+        nodes[node].sampler.sample(options.consensus.k, from: nodes.count - 1, into: &sample)
+        let id = nodes[node].nextPoll
+        nodes[node].nextPoll &+= 1
+        let timeout = queue.schedule(.pollTimeout(node: Int32(node), poll: id), at: localTime(node) + options.pollTimeout)
+        nodes[node].polls.append(PollState(id: id, expected: sample.count, timeout: timeout))
+        let frontier = vertex == nil ? nodes[node].engine.preferredFrontier() : []
+        for peer in sample {
+            let to = peer >= node ? peer + 1 : peer      // sampled from the others: skip self
+            if let vertex {
+                send(Message(kind: .pushQuery, from: Int32(node), to: Int32(to), poll: id, vertex: vertex, ids: []),
+                     bytes: messageHeaderBytes + vertexWireBytes(vertex))
+            } else {
+                send(Message(kind: .pullQuery, from: Int32(node), to: Int32(to), poll: id, vertex: nil, ids: frontier),
+                     bytes: messageHeaderBytes + 4 + 32 * frontier.count)
+            }
+        }
+    }
+
+    private func receiveChits(at node: Int, from: Int, poll: UInt32, chit: [Hash256]) {
+        // Chits name what the peer prefers: fetch what this node has not seen yet.
+        for id in chit where !holds(node, id) && nodes[node].pending[id] == nil { request(id, at: node, from: from) }
+        guard let index = nodes[node].polls.firstIndex(where: { $0.id == poll }) else { return }
+        nodes[node].polls[index].chits.append(chit)
+        nodes[node].polls[index].received += 1
+        if nodes[node].polls[index].received == nodes[node].polls[index].expected {
+            queue.cancel(nodes[node].polls[index].timeout)
+            finishPoll(node, index)
+        }
+    }
+
+    func pollTimedOut(_ node: Int, _ poll: UInt32) {
+        guard nodes[node].alive, let index = nodes[node].polls.firstIndex(where: { $0.id == poll }) else { return }
+        metrics.pollTimeouts += 1
+        finishPoll(node, index)
+    }
+
+    /// Records a poll with the chits that came (a missing answer is no vote).
+    private func finishPoll(_ node: Int, _ index: Int) {
+        let poll = nodes[node].polls.remove(at: index)
+        charge(node, costs.pollPerProcessingVertexNs * Int64(nodes[node].engine.processingVertexCount))
+        let decisions = nodes[node].engine.recordPoll(poll.chits)
+        nodes[node].pollsRecorded += 1
+        apply(decisions, at: node)
+        startPolls(node)
+    }
+
+    // MARK: - Decisions
+
+    /// Reports a node's decisions to the ledger, the metrics and the safety checker; the
+    /// origin of an orphaned transaction carries it again in its next vertex.
+    func apply(_ decisions: Decisions, at node: Int) {
+        if decisions.acceptedTransactions.isEmpty && decisions.rejectedTransactions.isEmpty
+            && decisions.orphanedTransactions.isEmpty { return }
+        let at = localTime(node)
+        for tx in decisions.acceptedTransactions {
+            safety.accepted(tx, by: node)
+            recordAccepted(tx, by: node, at: at)
+        }
+        for tx in decisions.rejectedTransactions {
+            safety.rejected(tx, by: node)
+            recordRejected(tx, by: node, at: at)
+        }
+        for tx in decisions.orphanedTransactions where Int(tx.origin) == node {
+            nodes[node].batch.append(tx)
+            if !nodes[node].batchTimerArmed {
+                nodes[node].batchTimerArmed = true
+                queue.schedule(.batchDue(node: Int32(node)), at: now + options.batchInterval)
+            }
+        }
+        nodes[node].acceptedSincePrune += decisions.acceptedVertices.count
+        if options.pruning && nodes[node].acceptedSincePrune >= 16 {
+            nodes[node].acceptedSincePrune = 0
+            nodes[node].engine.prune()
+        }
+    }
+}

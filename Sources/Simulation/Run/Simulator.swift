@@ -1,0 +1,217 @@
+import ConsensusCore
+
+/// Why a simulation could not start.
+public struct SimulationError: Error, CustomStringConvertible {
+    /// What is wrong.
+    public let description: String
+}
+
+/// The discrete-event simulation of a cluster: every node runs its own consensus
+/// engine, and every query, chit, vertex and fetch between them is a message with
+/// latency, bandwidth, loss and CPU time.
+///
+/// Deterministic: the options (with their seed) fix every event. No wall clock is
+/// read here; the caller measures wall time if it wants `sim.*` figures.
+public final class Simulator {
+    /// The options of the run.
+    public let options: SimulationOptions
+    let costs: CPUCostTable
+    let genesis: Vertex
+    let placeholderSignature: [UInt8]
+    let signingKeys: [SigningKey]
+
+    var queue = EventQueue<SimEvent>()
+    var network: Network
+    var nodes: [NodeState] = []
+    var messages = MessageSlab()
+    var workload: Workload
+    var ledger = TransactionLedger()
+    var safety = SafetyChecker()
+    var metrics: RunMetrics
+    var now = SimInstant.zero
+    var events = 0
+    private var sampleScratch: [Int] = []
+
+    /// Builds the cluster: `options.nodes` nodes on one genesis vertex.
+    public init(options: SimulationOptions) throws {
+        do { try options.consensus.validate() } catch {
+            throw SimulationError(description: "consensus: \(error)")
+        }
+        guard options.nodes >= 2 else { throw SimulationError(description: "a cluster needs at least 2 nodes") }
+        guard options.consensus.k < options.nodes else {
+            throw SimulationError(description: "consensus.k (\(options.consensus.k)) must be smaller than the node count (\(options.nodes))")
+        }
+        self.options = options
+        let scale = 1 / options.cpuSpeed
+        let c = options.cpuCosts
+        costs = CPUCostTable(
+            messageNs: Int64(Double(c.messageNs) * scale), hashPerKiBNs: Int64(Double(c.hashPerKiBNs) * scale),
+            verifyMLDSA87Ns: Int64(Double(c.verifyMLDSA87Ns) * scale), verifyMLDSA65Ns: Int64(Double(c.verifyMLDSA65Ns) * scale),
+            signMLDSA87Ns: Int64(Double(c.signMLDSA87Ns) * scale), signMLDSA65Ns: Int64(Double(c.signMLDSA65Ns) * scale),
+            pollPerProcessingVertexNs: Int64(Double(c.pollPerProcessingVertexNs) * scale),
+            addVertexNs: Int64(Double(c.addVertexNs) * scale))
+        let streams = RandomStreams(seed: options.seed)
+        genesis = try Vertex(creator: 0, height: 0, timestamp: 0, parents: [], transactions: [], signer: nil)
+        placeholderSignature = [UInt8](repeating: 0, count: options.signatureScheme.signatureSize)
+        network = Network(options: options.network, nodeCount: options.nodes, streams: streams)
+        workload = Workload(options: options.workload, duration: options.duration, streams: streams)
+        metrics = RunMetrics(options: options)
+
+        var keys: [SigningKey] = []
+        var verifying: [NodeID: VerifyingKey] = [:]
+        if options.realSignatures {
+            for node in 0..<options.nodes {
+                var keyStream = streams.stream(.node, index: node)
+                let seed = Hash256(w0: keyStream.next(), w1: keyStream.next(), w2: keyStream.next(), w3: keyStream.next())
+                let key = try SigningKey(scheme: options.signatureScheme, seed: seed)
+                keys.append(key)
+                verifying[NodeID(node)] = key.verifyingKey
+            }
+        }
+        signingKeys = keys
+        nodes.reserveCapacity(options.nodes)
+        for node in 0..<options.nodes {
+            var engine = try AvalancheEngine(parameters: options.consensus, genesis: genesis,
+                                             checks: options.realSignatures ? .all : [], keys: verifying)
+            engine.decidedInputLimit = 1 << 16
+            nodes.append(NodeState(engine: engine, sampler: streams.stream(.nodeSampler, index: node)))
+        }
+    }
+
+    // MARK: - The run loop
+
+    /// Runs to the end of `options.duration`, calling `progress` every `progressEvery` events.
+    public func run(progressEvery: Int = 1 << 20, progress: ((SimulationProgress) -> Void)? = nil) -> RunResult {
+        if let first = workload.nextArrival(after: .zero) { queue.schedule(.submit, at: first) }
+        queue.schedule(.seriesTick, at: SimInstant.zero + options.seriesInterval)
+        let end = SimInstant.zero + options.duration
+        while let (time, event) = queue.popNext() {
+            if time > end { break }      // a message it carried stays in the slab: in flight
+            now = time
+            events += 1
+            handle(event)
+            if events % progressEvery == 0 {
+                progress?(SimulationProgress(simulated: now - .zero, total: options.duration, events: events))
+            }
+        }
+        now = end
+        return finish()
+    }
+
+    private func handle(_ event: SimEvent) {
+        switch event {
+        case let .deliver(index): deliver(messages.take(index))
+        case let .pollTimeout(node, poll): pollTimedOut(Int(node), poll)
+        case let .batchDue(node): batchDue(Int(node))
+        case .submit: submit()
+        case .seriesTick: seriesTick()
+        }
+    }
+
+    // MARK: - CPU and sending
+
+    /// Queues `ns` of work on `node`'s CPU; returns when the node is done with it.
+    @discardableResult
+    func charge(_ node: Int, _ ns: Int64) -> SimInstant {
+        let start = max(now, nodes[node].cpuFreeAt)
+        nodes[node].cpuFreeAt = start + SimDuration(nanoseconds: ns)
+        nodes[node].cpuBacklogNs += ns
+        return nodes[node].cpuFreeAt
+    }
+
+    /// The instant `node` acts at: after everything queued on its CPU.
+    func localTime(_ node: Int) -> SimInstant { max(now, nodes[node].cpuFreeAt) }
+
+    func send(_ message: Message, bytes: Int) {
+        let from = Int(message.from)
+        metrics.sent += 1
+        nodes[from].bytesSent += Int64(bytes)
+        let departure = localTime(from)
+        guard let arrival = network.send(from: from, to: Int(message.to), bytes: bytes, at: departure) else {
+            metrics.dropped += 1
+            return
+        }
+        queue.schedule(.deliver(messages.store(message)), at: arrival)
+    }
+
+    // MARK: - Workload
+
+    private func submit() {
+        if let next = workload.nextArrival(after: now) { queue.schedule(.submit, at: next) }
+        guard let origin = randomLiveNode() else { return }
+        let input = workload.freshInput()
+        if workload.nextIsConflict(), let other = randomLiveNode(excluding: origin) {
+            accept(submission: workload.makeTransaction(spending: input, origin: origin, at: now), at: origin)
+            accept(submission: workload.makeTransaction(spending: input, origin: other, at: now), at: other)
+        } else {
+            accept(submission: workload.makeTransaction(spending: input, origin: origin, at: now), at: origin)
+        }
+    }
+
+    private func randomLiveNode(excluding: Int? = nil) -> Int? {
+        for _ in 0..<64 {
+            let node = workload.pick(below: nodes.count)
+            if nodes[node].alive && node != excluding { return node }
+        }
+        return nil
+    }
+
+    private func accept(submission tx: Transaction, at node: Int) {
+        ledger.append(TransactionLedger.Entry(submitTime: tx.submitTime, origin: Int32(node)), nonce: tx.nonce)
+        metrics.submitted += 1
+        charge(node, costs.messageNs)
+        nodes[node].batch.append(tx)
+        if nodes[node].batch.count >= options.batchSize {
+            issueVertex(node)
+        } else if !nodes[node].batchTimerArmed {
+            nodes[node].batchTimerArmed = true
+            queue.schedule(.batchDue(node: Int32(node)), at: now + options.batchInterval)
+        }
+    }
+
+    private func batchDue(_ node: Int) {
+        nodes[node].batchTimerArmed = false
+        guard nodes[node].alive, !nodes[node].batch.isEmpty else { return }
+        issueVertex(node)
+    }
+
+    // MARK: - Issuing vertices
+
+    /// Turns the node's batch into a vertex on its preferred frontier, adds it, and push-queries k peers.
+    func issueVertex(_ node: Int) {
+        let batch = Array(nodes[node].batch.prefix(options.batchSize))
+        nodes[node].batch.removeFirst(batch.count)
+        if !nodes[node].batch.isEmpty && !nodes[node].batchTimerArmed {
+            nodes[node].batchTimerArmed = true
+            queue.schedule(.batchDue(node: Int32(node)), at: now + options.batchInterval)
+        }
+        let parents = nodes[node].engine.parentsForNewVertex(count: options.parents)
+        let height = nodes[node].engine.heightForNewVertex(parents: parents)
+        let vertex: Vertex
+        let timestamp = localTime(node).nanoseconds
+        if options.realSignatures {
+            guard let signed = try? Vertex(creator: NodeID(node), height: height, timestamp: timestamp, parents: parents,
+                                           transactions: batch, signer: signingKeys[node]) else { return }
+            vertex = signed
+        } else {
+            vertex = Vertex(creator: NodeID(node), height: height, timestamp: timestamp, parents: parents,
+                            transactions: batch, placeholderSignature: placeholderSignature)
+        }
+        charge(node, costs.signNs(options.signatureScheme) + costs.hashNs(bytes: vertex.unsignedSize) + costs.addVertexNs)
+        let decisions: Decisions
+        do { decisions = try nodes[node].engine.add(vertex) } catch { return }
+        metrics.verticesIssued += 1
+        let polls = nodes[node].pollsRecorded
+        for tx in batch {
+            if let i = ledger.index(tx.nonce), ledger[i].pollsAtIssue < 0 { ledger[i].pollsAtIssue = polls }
+        }
+        apply(decisions, at: node)
+        startPoll(node, pushing: vertex)
+    }
+
+    // MARK: - Results
+
+    private func finish() -> RunResult {
+        metrics.finish(simulator: self)
+    }
+}

@@ -1,0 +1,3 @@
+import CretoScaleCLI
+
+CretoScale.main()

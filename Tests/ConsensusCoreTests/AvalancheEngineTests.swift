@@ -1,0 +1,164 @@
+import Testing
+@testable import ConsensusCore
+
+@Suite("Avalanche engine")
+struct AvalancheEngineTests {
+    func engine(_ p: ConsensusParameters = smallParameters) -> AvalancheEngine {
+        try! AvalancheEngine(parameters: p, genesis: genesis)
+    }
+
+    /// k chits, `forFirst` naming `first` and the rest naming `second`.
+    func chits(_ forFirst: Int, _ first: Vertex, _ second: Vertex? = nil, k: Int = 5) -> [[Hash256]] {
+        (0..<k).map { $0 < forFirst ? [first.id] : (second.map { [$0.id] } ?? []) }
+    }
+
+    @Test func virtuousTransactionIsAcceptedThroughVotesOnADescendant() throws {
+        var e = engine()
+        let t1 = tx(spending: [1], nonce: 1), t2 = tx(spending: [2], nonce: 2)
+        let v1 = vertex(on: [genesis], [t1])
+        let v2 = vertex(on: [v1], [t2])
+        try e.add(v1); try e.add(v2)
+        var accepted: [Hash256] = []
+        for poll in 1...smallParameters.beta {
+            let d = e.recordPoll(chits(5, v2))      // every chit names only the child
+            accepted += d.acceptedVertices.map(\.id)
+            if poll < smallParameters.beta { #expect(d.acceptedVertices.isEmpty) }
+        }
+        #expect(accepted == [v1.id, v2.id])        // parent first
+        #expect(e.dag.status(v1.id) == .accepted)
+        #expect(!e.hasProcessing)
+        #expect(!e.isProcessing(transaction: t1.id))
+    }
+
+    @Test func unsuccessfulPollsPreventAcceptance() throws {
+        var e = engine()
+        let v1 = vertex(on: [genesis], [tx(spending: [1], nonce: 1)])
+        try e.add(v1)
+        for _ in 0..<20 {
+            #expect(e.recordPoll(chits(5, v1)).acceptedVertices.isEmpty)
+            #expect(e.recordPoll(chits(5, v1)).acceptedVertices.isEmpty)
+            _ = e.recordPoll(chits(2, v1))      // below αPref: resets confidence
+        }
+        #expect(e.dag.status(v1.id) == .processing)
+        #expect(e.snowball(for: 1)?.confidence == 0)
+    }
+
+    @Test func ofTwoConflictingTransactionsOneIsAcceptedAndTheOtherVertexRejected() throws {
+        var e = engine()
+        let a = tx(spending: [7], nonce: 1), b = tx(spending: [7], nonce: 2)
+        let va = vertex(on: [genesis], [a], creator: 1), vb = vertex(on: [genesis], [b], creator: 2)
+        try e.add(va); try e.add(vb)
+        #expect(e.snowball(for: 7)?.preference == a.id)        // first seen
+        #expect(e.preferredFrontier() == [va.id])
+        var decisions = Decisions()
+        for _ in 0..<10 {
+            let d = e.recordPoll(chits(4, vb, va))             // 4 of 5 prefer b
+            decisions.acceptedTransactions += d.acceptedTransactions
+            decisions.rejectedTransactions += d.rejectedTransactions
+            decisions.rejectedVertices += d.rejectedVertices
+            decisions.acceptedVertices += d.acceptedVertices
+        }
+        #expect(decisions.acceptedTransactions.map(\.id) == [b.id])
+        #expect(decisions.rejectedTransactions.map(\.id) == [a.id])
+        #expect(decisions.rejectedVertices == [va.id])
+        #expect(decisions.acceptedVertices.map(\.id) == [vb.id])
+        #expect(e.dag.status(va.id) == .rejected)
+        #expect(e.decision(for: 7) == b.id)
+        #expect(!e.hasProcessing)
+    }
+
+    @Test func preferenceSwitchesWithTheVotes() throws {
+        var e = engine()
+        let a = tx(spending: [7], nonce: 1), b = tx(spending: [7], nonce: 2)
+        let va = vertex(on: [genesis], [a]), vb = vertex(on: [genesis], [b])
+        try e.add(va); try e.add(vb)
+        #expect(e.preferredFrontier() == [va.id])
+        _ = e.recordPoll(chits(3, vb, va))                      // b: ≥ αPref, < αConf
+        #expect(e.snowball(for: 7)?.preference == b.id)         // b's strength 1 beats a's 0
+        #expect(e.snowball(for: 7)?.confidence == 0)
+        #expect(e.preferredFrontier() == [vb.id])
+        _ = e.recordPoll(chits(4, va, vb))                      // a: ≥ αConf, strength 1 ties b's
+        #expect(e.snowball(for: 7)?.preference == b.id)         // a tie does not move the Snowball preference
+        #expect(e.snowball(for: 7)?.confidence == 1)            // but Snowflake counts a's success
+        _ = e.recordPoll(chits(4, va, vb))
+        #expect(e.snowball(for: 7)?.preference == a.id)
+        #expect(e.preferredFrontier() == [va.id])
+    }
+
+    @Test func aVertexOnARejectedVertexIsRejectedAndItsVirtuousTransactionCanBeReissued() throws {
+        var e = engine()
+        let a = tx(spending: [7], nonce: 1), b = tx(spending: [7], nonce: 2), c = tx(spending: [8], nonce: 3)
+        let va = vertex(on: [genesis], [a]), vb = vertex(on: [genesis], [b])
+        let vc = vertex(on: [va], [c])                          // built on the loser
+        try e.add(va); try e.add(vb); try e.add(vc)
+        var orphaned: [Transaction] = []
+        var rejected: [Hash256] = []
+        for _ in 0..<10 {
+            let d = e.recordPoll(chits(5, vb))
+            orphaned += d.orphanedTransactions
+            rejected += d.rejectedVertices
+        }
+        #expect(Set(rejected) == [va.id, vc.id])
+        #expect(orphaned.map(\.id) == [c.id])
+        #expect(e.isProcessing(transaction: c.id))
+        let reissued = vertex(on: [vb], [c], timestamp: 2)
+        try e.add(reissued)
+        for _ in 0..<smallParameters.beta { _ = e.recordPoll(chits(5, reissued)) }
+        #expect(e.dag.status(reissued.id) == .accepted)
+        #expect(!e.hasProcessing)
+    }
+
+    @Test func aLateConflictIsRejectedOnArrivalAndDuplicatesAreRefused() throws {
+        var e = engine()
+        let a = tx(spending: [7], nonce: 1)
+        let va = vertex(on: [genesis], [a])
+        try e.add(va)
+        for _ in 0..<smallParameters.beta { _ = e.recordPoll(chits(5, va)) }
+        #expect(e.dag.status(va.id) == .accepted)
+        let late = vertex(on: [va], [tx(spending: [7], nonce: 2)])
+        let d = try e.add(late)
+        #expect(d.rejectedVertices == [late.id])
+        #expect(d.rejectedTransactions.count == 1)
+        let again = vertex(on: [va], [a], timestamp: 3)
+        #expect(throws: EngineError.duplicateTransaction(a.id)) { try e.add(again) }
+        let twice = vertex(on: [va], [tx(spending: [9], nonce: 9), tx(spending: [9], nonce: 9)])
+        #expect(throws: EngineError.self) { try e.add(twice) }
+        #expect(e.dag.vertex(twice.id) == nil)
+        #expect(!e.hasProcessing)
+    }
+
+    @Test func atMostOneOfAConflictingPairIsEverAcceptedUnderRandomVotes() throws {
+        for seed in UInt64(1)...50 {
+            var rng = TestGenerator(seed: seed)
+            var e = engine()
+            let a = tx(spending: [7], nonce: 1), b = tx(spending: [7], nonce: 2)
+            let va = vertex(on: [genesis], [a]), vb = vertex(on: [genesis], [b])
+            try e.add(va); try e.add(vb)
+            var accepted: Set<Hash256> = []
+            for _ in 0..<300 {
+                let forA = PeerSampling.uniform(below: 6, using: &rng)
+                let d = e.recordPoll(chits(forA, va, vb))
+                accepted.formUnion(d.acceptedTransactions.map(\.id))
+            }
+            #expect(accepted.count <= 1, "seed \(seed): both conflicting transactions accepted")
+        }
+    }
+
+    @Test func pruningKeepsTheEngineWorking() throws {
+        var e = engine()
+        var last = genesis
+        for n in 0..<50 {
+            let v = vertex(on: [last], [tx(spending: [UInt64(n)], nonce: UInt64(n))])
+            try e.add(v)
+            for _ in 0..<smallParameters.beta { _ = e.recordPoll(chits(5, v)) }
+            #expect(e.dag.status(v.id) == .accepted)
+            last = v
+        }
+        let before = e.heldBytes
+        #expect(e.prune() == 50)
+        #expect(e.heldBytes < before)
+        #expect(e.preferredFrontier() == [last.id])
+        #expect(e.parentsForNewVertex(count: 5) == [last.id])
+        #expect(e.heightForNewVertex(parents: [last.id]) == 51)
+    }
+}

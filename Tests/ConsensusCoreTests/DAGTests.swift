@@ -1,0 +1,132 @@
+import Testing
+@testable import ConsensusCore
+
+@Suite("DAG")
+struct DAGTests {
+    func freshDAG(checks: VertexChecks = []) -> DAG {
+        var dag = DAG(checks: checks)
+        dag.insert(genesis, status: .accepted)
+        return dag
+    }
+
+    @Test func addGetParentsChildren() throws {
+        var dag = freshDAG()
+        let a = vertex(on: [genesis], [tx(spending: [1], nonce: 1)])
+        let b = vertex(on: [genesis], [tx(spending: [2], nonce: 2)])
+        let c = vertex(on: [a, b], [tx(spending: [3], nonce: 3)])
+        try dag.add(a); try dag.add(b); try dag.add(c)
+        #expect(dag.count == 4)
+        #expect(dag.vertex(c.id) === c)
+        #expect(dag.parents(of: c.id) == [a.id, b.id].sorted())
+        #expect(dag.children(of: genesis.id) == [a.id, b.id].sorted())
+        #expect(dag.children(of: c.id) == [])
+        #expect(dag.ancestors(of: c.id).count == 3)
+        #expect(dag.ancestors(of: c.id).first == genesis.id)
+        #expect(dag.frontier() == [c.id])
+        #expect(dag.status(c.id) == .processing)
+    }
+
+    @Test func rejectedAddsLeaveNoTrace() throws {
+        var dag = freshDAG(checks: .hash)
+        let a = vertex(on: [genesis], [tx(spending: [1], nonce: 1)])
+        let orphan = vertex(on: [a], [tx(spending: [2], nonce: 2)])
+        let before = (dag.count, dag.frontier(), dag.heldBytes)
+        #expect(throws: DAGError.missingParent(vertex: orphan.id, parent: a.id)) { try dag.add(orphan) }
+        #expect(dag.count == before.0 && dag.frontier() == before.1 && dag.heldBytes == before.2)
+
+        try dag.add(a)
+        #expect(throws: DAGError.duplicate(a.id)) { try dag.add(a) }
+        #expect(dag.count == 2)
+
+        let tampered = Vertex(id: orphan.id, creator: orphan.creator, height: 1, timestamp: orphan.timestamp + 1,
+                              parents: [genesis.id], transactions: orphan.transactions, signature: [],
+                              unsignedSize: orphan.unsignedSize)
+        #expect(throws: DAGError.self) { try dag.add(tampered) }
+        do { try dag.validate(tampered); Issue.record("tampered vertex validated") } catch {
+            guard case .hashMismatch(let claimed, _) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(claimed == orphan.id)
+        }
+        let wrongHeight = try Vertex(creator: 1, height: 5, timestamp: 0, parents: [genesis.id], transactions: [], signer: nil)
+        #expect(throws: DAGError.wrongHeight(vertex: wrongHeight.id, expected: 1, found: 5)) { try dag.add(wrongHeight) }
+        #expect(dag.count == 2)
+        #expect(dag.children(of: genesis.id) == [a.id])
+    }
+
+    @Test func signaturesAreCheckedWhenAsked() throws {
+        let key = try SigningKey(scheme: .mlDSA65, seed: Hash256(w0: 1, w1: 1, w2: 1, w3: 1))
+        let impostor = try SigningKey(scheme: .mlDSA65, seed: Hash256(w0: 2, w1: 2, w2: 2, w3: 2))
+        var dag = freshDAG(checks: .all)
+        dag.keys = [1: key.verifyingKey]
+        let good = try Vertex(creator: 1, height: 1, timestamp: 0, parents: [genesis.id], transactions: [], signer: key)
+        let forged = try Vertex(creator: 1, height: 1, timestamp: 1, parents: [genesis.id], transactions: [], signer: impostor)
+        let stranger = try Vertex(creator: 9, height: 1, timestamp: 2, parents: [genesis.id], transactions: [], signer: impostor)
+        #expect(throws: DAGError.badSignature(forged.id)) { try dag.add(forged) }
+        #expect(throws: DAGError.unknownCreator(9)) { try dag.add(stranger) }
+        try dag.add(good)
+        #expect(dag.count == 2)
+    }
+
+    @Test func topologicalOrderIsDeterministicAndValid() throws {
+        var rng = TestGenerator(seed: 7)
+        var all = [genesis]
+        var dag = freshDAG()
+        for n in 0..<300 {
+            var parents: [Vertex] = []
+            for _ in 0..<3 { parents.append(all[PeerSampling.uniform(below: all.count, using: &rng)]) }
+            let v = vertex(on: parents, [tx(spending: [UInt64(n)], nonce: UInt64(n))], timestamp: Int64(n))
+            try dag.add(v)
+            all.append(v)
+        }
+        let order = dag.topologicalOrder()
+        #expect(order.count == all.count)
+        var position: [Hash256: Int] = [:]
+        for (i, id) in order.enumerated() { position[id] = i }
+        for v in all { for p in v.parents { #expect(position[p]! < position[v.id]!) } }
+
+        // Another DAG fed the same vertices in another valid order gives the same order.
+        var other = freshDAG()
+        for v in all.dropFirst().sorted(by: { $0.height != $1.height ? $0.height < $1.height : $0.id > $1.id }) {
+            try other.add(v)
+        }
+        #expect(other.topologicalOrder() == order)
+    }
+
+    @Test func pruningReleasesTheAcceptedPrefix() throws {
+        var dag = freshDAG()
+        var chain = [genesis]
+        for n in 0..<100 {
+            let v = vertex(on: [chain.last!], [tx(spending: [UInt64(n)], nonce: UInt64(n))])
+            try dag.add(v)
+            chain.append(v)
+        }
+        for v in chain.dropFirst() { dag.decide(v.id, .accepted) }
+        let heldBefore = dag.heldBytes
+        let released = dag.pruneAccepted()
+        #expect(released == 100)               // everything but the accepted frontier
+        #expect(dag.count == 1)
+        #expect(dag.vertex(chain.last!.id) != nil)
+        #expect(dag.vertex(chain[50].id) == nil)
+        #expect(dag.status(chain[50].id) == .accepted)
+        #expect(dag.heldBytes == DAG.bytes(of: chain.last!) + 100 * DAG.tombstoneBytes)
+        #expect(dag.heldBytes < heldBefore / 5)
+        // A new vertex may still name a pruned vertex as parent.
+        let late = vertex(on: [chain[99]], [tx(spending: [999], nonce: 999)])
+        try dag.add(late)
+        #expect(dag.count == 2)
+    }
+
+    @Test func tombstonesAreBounded() throws {
+        var dag = freshDAG()
+        dag.tombstoneLimit = 10
+        var last = genesis
+        for n in 0..<50 {
+            let v = vertex(on: [last], [tx(spending: [UInt64(n)], nonce: UInt64(n))])
+            try dag.add(v)
+            dag.decide(v.id, .accepted)
+            dag.pruneAccepted()
+            last = v
+        }
+        #expect(dag.prunedCount == 10)
+        #expect(dag.count == 1)
+    }
+}

@@ -1,0 +1,42 @@
+import Scenarios
+import Testing
+
+@Suite("Acceptance verdicts")
+struct AcceptanceTests {
+    private func scenario(expect: String) throws -> Scenario {
+        try decode(ScenariosTests.scenario(#"""
+            "expect": "\#(expect)",
+            "acceptance": [ { "metric": "safety.violations", "max": 0 }, { "metric": "tps.mean", "min": 90, "max": 110 } ]
+            """#)).get()
+    }
+
+    @Test("Bounds are inclusive and NaN never meets them")
+    func bounds() {
+        let criterion = Scenario.Criterion(metric: "tps.mean", min: 90, max: 110)
+        #expect(criterion.isMet(by: 90))
+        #expect(criterion.isMet(by: 110))
+        #expect(!criterion.isMet(by: 89.999))
+        #expect(!criterion.isMet(by: 110.001))
+        #expect(!criterion.isMet(by: .nan))
+    }
+
+    @Test("expect pass passes only when every criterion is met")
+    func expectPass() throws {
+        let scenario = try scenario(expect: "pass")
+        #expect(scenario.verdict { ["safety.violations": 0, "tps.mean": 100][$0] }.passed)
+        let failed = scenario.verdict { ["safety.violations": 1, "tps.mean": 100][$0] }
+        #expect(!failed.passed)
+        #expect(failed.outcomes.map(\.outcome) == [.unmet(1), .met(100)])
+        #expect(!scenario.verdict { ["safety.violations": 0][$0] }.passed)
+    }
+
+    @Test("expect fail passes only when a criterion fails as expected")
+    func expectFail() throws {
+        let scenario = try scenario(expect: "fail")
+        #expect(!scenario.verdict { ["safety.violations": 0, "tps.mean": 100][$0] }.passed)
+        #expect(scenario.verdict { ["safety.violations": 3, "tps.mean": 100][$0] }.passed)
+        let missing = scenario.verdict { ["safety.violations": 3][$0] }
+        #expect(!missing.passed)
+        #expect(missing.outcomes.map(\.outcome) == [.unmet(3), .missing])
+    }
+}
