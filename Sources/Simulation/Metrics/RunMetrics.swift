@@ -196,11 +196,12 @@ extension RunMetrics {
             values["node.bandwidth.mean"] = bandwidthSum / n
             values["node.bandwidth.max"] = bandwidthMax
         }
-        if memoryByInterval.count >= 10 {
-            // Growth: the mean of the last tenth against the first tenth after the warm-up.
-            let tenth = memoryByInterval.count / 10
-            let first = memoryByInterval.prefix(tenth).reduce(0, +) / Double(tenth)
-            let last = memoryByInterval.suffix(tenth).reduce(0, +) / Double(tenth)
+        if memoryByInterval.count >= 8 {
+            // Growth: the mean of the last quarter against the first quarter after the warm-up
+            // (quarters, not single samples, so that a busy moment is not read as a leak).
+            let quarter = memoryByInterval.count / 4
+            let first = memoryByInterval.prefix(quarter).reduce(0, +) / Double(quarter)
+            let last = memoryByInterval.suffix(quarter).reduce(0, +) / Double(quarter)
             values["node.memory.growthPercent"] = first > 0 ? (last - first) / first * 100 : 0
         }
         values["messages.total"] = Double(sent)

@@ -26,6 +26,9 @@ public struct CPUCostTable: Sendable, Equatable {
     public var pollPerProcessingVertexNs: Int64
     /// Adding one vertex to the DAG and engine (bench `dag.add.1000` ÷ 1,000).
     public var addVertexNs: Int64
+    /// Reading a released vertex back from storage to serve a fetch. Estimate: one
+    /// random read of a few KiB from an NVMe SSD (about 20 µs).
+    public var diskReadNs: Int64 = 20_000
 
     /// The calibrated table.
     public static let calibrated = CPUCostTable(
@@ -36,13 +39,14 @@ public struct CPUCostTable: Sendable, Equatable {
         signMLDSA87Ns: 900_000,
         signMLDSA65Ns: 800_000,
         pollPerProcessingVertexNs: 100,
-        addVertexNs: 2_000
+        addVertexNs: 2_000,
+        diskReadNs: 20_000
     )
 
     /// A table in which every operation is free: for model checks of the protocol alone.
     public static let instant = CPUCostTable(messageNs: 0, hashPerKiBNs: 0, verifyMLDSA87Ns: 0, verifyMLDSA65Ns: 0,
                                              signMLDSA87Ns: 0, signMLDSA65Ns: 0, pollPerProcessingVertexNs: 0,
-                                             addVertexNs: 0)
+                                             addVertexNs: 0, diskReadNs: 0)
 
     /// Verifying one signature of `scheme`.
     public func verifyNs(_ scheme: SignatureScheme) -> Int64 {

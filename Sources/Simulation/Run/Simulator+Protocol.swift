@@ -27,7 +27,7 @@ extension Simulator {
             receiveChits(at: node, from: from, poll: message.poll, chit: message.ids)
         case .get:
             for id in message.ids {
-                guard let vertex = nodes[node].engine.dag.vertex(id) else { continue }
+                guard let vertex = stored(id, at: node) else { continue }
                 send(Message(kind: .put, from: Int32(node), to: Int32(from), poll: 0, vertex: vertex, ids: []),
                      bytes: messageHeaderBytes + vertexWireBytes(vertex))
             }
@@ -38,6 +38,15 @@ extension Simulator {
 
     func vertexWireBytes(_ vertex: Vertex) -> Int { vertex.wireSize }
 
+    /// A vertex the node can serve: in memory, or released from memory but kept on its
+    /// disk (the archive stands for every node's storage of what it once held).
+    private func stored(_ id: Hash256, at node: Int) -> Vertex? {
+        if let vertex = nodes[node].engine.dag.vertex(id) { return vertex }
+        guard nodes[node].engine.dag.contains(id), let archived = archive[id] else { return nil }
+        charge(node, costs.diskReadNs)
+        return archived
+    }
+
     /// Whether the node holds `id` (added, pruned or rejected).
     private func holds(_ node: Int, _ id: Hash256) -> Bool { nodes[node].engine.dag.contains(id) }
 
@@ -47,7 +56,7 @@ extension Simulator {
         var missing: [Hash256] = []
         for id in ids where !holds(node, id) {
             missing.append(id)
-            if nodes[node].pending[id] == nil { request(id, at: node, from: from) }
+            fetch(id, at: node, from: from)
         }
         if missing.isEmpty {
             sendChits(from: node, to: from, poll: poll)
@@ -60,6 +69,21 @@ extension Simulator {
         let frontier = nodes[node].engine.preferredFrontier()
         send(Message(kind: .chits, from: Int32(node), to: Int32(to), poll: poll, vertex: nil, ids: frontier),
              bytes: messageHeaderBytes + 4 + 32 * frontier.count)
+    }
+
+    /// Fetches what the node lacks to add `id`: the vertex itself, or, when it already has
+    /// the body, the missing ancestors it is waiting for (walking up pending vertices).
+    private func fetch(_ id: Hash256, at node: Int, from: Int) {
+        var frontier = [id]
+        var steps = 0
+        while let next = frontier.popLast(), steps < 64 {
+            steps += 1
+            guard let body = nodes[node].pending[next] else {
+                request(next, at: node, from: from)
+                continue
+            }
+            for parent in body.parents where !holds(node, parent) { frontier.append(parent) }
+        }
     }
 
     /// Asks `from` for vertex `id`, unless an ask for it is already outstanding.
@@ -163,7 +187,7 @@ extension Simulator {
 
     private func receiveChits(at node: Int, from: Int, poll: UInt32, chit: [Hash256]) {
         // Chits name what the peer prefers: fetch what this node has not seen yet.
-        for id in chit where !holds(node, id) && nodes[node].pending[id] == nil { request(id, at: node, from: from) }
+        for id in chit where !holds(node, id) { fetch(id, at: node, from: from) }
         guard let index = nodes[node].polls.firstIndex(where: { $0.id == poll }) else { return }
         nodes[node].polls[index].chits.append(chit)
         nodes[node].polls[index].received += 1

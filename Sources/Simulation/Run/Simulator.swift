@@ -28,6 +28,9 @@ public final class Simulator {
     var ledger = TransactionLedger()
     var safety = SafetyChecker()
     var metrics: RunMetrics
+    /// Every vertex issued, by id: the nodes' disks. A node serves a fetch from it only
+    /// for vertices it once held (pruning releases memory, not storage).
+    var archive: [Hash256: Vertex] = [:]
     var now = SimInstant.zero
     var events = 0
     private var sampleScratch: [Int] = []
@@ -49,7 +52,7 @@ public final class Simulator {
             verifyMLDSA87Ns: Int64(Double(c.verifyMLDSA87Ns) * scale), verifyMLDSA65Ns: Int64(Double(c.verifyMLDSA65Ns) * scale),
             signMLDSA87Ns: Int64(Double(c.signMLDSA87Ns) * scale), signMLDSA65Ns: Int64(Double(c.signMLDSA65Ns) * scale),
             pollPerProcessingVertexNs: Int64(Double(c.pollPerProcessingVertexNs) * scale),
-            addVertexNs: Int64(Double(c.addVertexNs) * scale))
+            addVertexNs: Int64(Double(c.addVertexNs) * scale), diskReadNs: Int64(Double(c.diskReadNs) * scale))
         let streams = RandomStreams(seed: options.seed)
         genesis = try Vertex(creator: 0, height: 0, timestamp: 0, parents: [], transactions: [], signer: nil)
         placeholderSignature = [UInt8](repeating: 0, count: options.signatureScheme.signatureSize)
@@ -201,6 +204,7 @@ public final class Simulator {
         let decisions: Decisions
         do { decisions = try nodes[node].engine.add(vertex) } catch { return }
         metrics.verticesIssued += 1
+        archive[vertex.id] = vertex
         let polls = nodes[node].pollsRecorded
         for tx in batch {
             if let i = ledger.index(tx.nonce), ledger[i].pollsAtIssue < 0 { ledger[i].pollsAtIssue = polls }

@@ -1,0 +1,47 @@
+import ConsensusCore
+import Testing
+@testable import Simulation
+
+@Suite("Simulator models")
+struct ModelTests {
+    /// With free CPU, a constant latency and one poll at a time, a virtuous transaction
+    /// needs β successful polls, each one round trip.
+    @Test func roundsAreBetaAndLatencyIsBetaRoundTrips() throws {
+        var options = quickOptions(nodes: 50, seconds: 8, tps: 2)
+        options.consensus = ConsensusParameters(k: 10, alphaPreference: 7, alphaConfidence: 7, beta: 6, concurrentRepolls: 1)
+        options.cpuCosts = .instant
+        options.batchSize = 1
+        options.network.minLatency = .milliseconds(5)
+        options.network.maxLatency = .milliseconds(5)
+        options.network.jitter = 0
+        options.network.lossRate = 0
+        options.network.uploadMbps = nil
+        let result = try run(options)
+        let rounds = try #require(result.value("finality.rounds.mean"))
+        let p50 = try #require(result.value("latency.p50"))
+        let beta = Double(options.consensus.beta), roundTrip = 10.0
+        #expect(rounds >= beta && rounds <= beta + 1.5, "rounds \(rounds)")
+        #expect(p50 >= beta * roundTrip && p50 <= (beta + 2) * roundTrip, "p50 \(p50) ms")
+    }
+
+    @Test func aBandwidthCapBelowTheLoadMakesLatencyGrow() throws {
+        var free = quickOptions(nodes: 40, seconds: 6, tps: 20)
+        free.network.uploadMbps = nil
+        var capped = free
+        capped.network.uploadMbps = 1.5
+        let fast = try #require(try run(free).value("latency.p95"))
+        let slow = try #require(try run(capped).value("latency.p95"))
+        #expect(slow > 2 * fast, "capped p95 \(slow) ms vs uncapped \(fast) ms")
+    }
+
+    @Test func pruningKeepsMemoryFlatAndItsAbsenceMakesItGrow() throws {
+        var pruned = quickOptions(nodes: 30, seconds: 20, tps: 20)
+        pruned.warmup = .seconds(2)
+        var unpruned = pruned
+        unpruned.pruning = false
+        let flat = try #require(try run(pruned).value("node.memory.growthPercent"))
+        let growing = try #require(try run(unpruned).value("node.memory.growthPercent"))
+        #expect(growing > 150, "growth without pruning \(growing) %")
+        #expect(flat < growing / 4, "growth with pruning \(flat) % against \(growing) % without")
+    }
+}
