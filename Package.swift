@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "ConsensusCoreTests", dependencies: ["ConsensusCore"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ConsensusCore"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Simulation"]),
+        .testTarget(name: "CretoScaleCLITests", dependencies: ["CretoScaleCLI", "ResultStore", "Scenarios"]),
         .testTarget(
             name: "ResultStoreTests",
             dependencies: ["ResultStore", .product(name: "GRDB", package: "GRDB.swift")]

@@ -49,19 +49,14 @@ struct Bench: ParsableCommand {
 /// Renders benchmark results as an aligned table.
 enum BenchmarkTable {
     static func render(_ results: [BenchmarkResult]) -> String {
-        var rows = [["benchmark", "median", "original", "ratio"]]
+        var table = TextTable([
+            .init("benchmark"), .init("median", .right), .init("original", .right), .init("ratio", .right),
+        ])
         for r in results {
             let ratio = r.baselineNs.map { String(format: "%.2f×", r.medianNs / $0) } ?? "—"
-            rows.append([r.name, formatNanoseconds(r.medianNs), r.baselineNs.map(formatNanoseconds) ?? "—", ratio])
+            table.append([r.name, formatNanoseconds(r.medianNs), r.baselineNs.map(formatNanoseconds) ?? "—", ratio])
         }
-        let widths = (0..<4).map { column in rows.map { $0[column].count }.max()! }
-        return rows.enumerated().map { index, row in
-            let line = row.enumerated().map { column, cell in
-                column == 0 ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[column] - cell.count) + cell
-            }.joined(separator: "  ")
-            return index == 0 ? line + "\n" + String(repeating: "-", count: line.count) : line
-        }.joined(separator: "\n") + "\n(ratio = median ÷ original; below 1 is faster)"
+        return table.render() + "\n(ratio = median ÷ original; below 1 is faster)"
     }
 }
 

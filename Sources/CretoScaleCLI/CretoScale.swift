@@ -6,7 +6,10 @@ public struct CretoScale: ParsableCommand {
         commandName: "cretoscale",
         abstract: "Scale-test the QR-Avalanche consensus protocol in a deterministic simulation.",
         version: ToolVersion.current,
-        subcommands: [Bench.self]
+        subcommands: [
+            ValidateCommand.self, SchemaCommand.self, RunsCommand.self, ShowCommand.self, ExportCommand.self,
+            CompareCommand.self, Bench.self,
+        ]
     )
 
     public init() {}
