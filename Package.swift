@@ -24,7 +24,7 @@ let package = Package(
             name: "Simulation",
             dependencies: ["ConsensusCore", .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
-        .target(name: "Scenarios", dependencies: ["Simulation"]),
+        .target(name: "Scenarios", dependencies: ["Simulation", "ConsensusCore"]),
         .target(name: "ResultStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "CretoScaleCLI",

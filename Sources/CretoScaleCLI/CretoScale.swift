@@ -6,7 +6,7 @@ public struct CretoScale: ParsableCommand {
         commandName: "cretoscale",
         abstract: "Scale-test the QR-Avalanche consensus protocol in a deterministic simulation.",
         version: ToolVersion.current,
-        subcommands: [
+        subcommands: [RunCommand.self, 
             ValidateCommand.self, SchemaCommand.self, RunsCommand.self, ShowCommand.self, ExportCommand.self,
             CompareCommand.self, Bench.self,
         ]

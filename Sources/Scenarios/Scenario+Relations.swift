@@ -15,8 +15,9 @@ extension Scenario {
         let nodesPath = FieldPath.root.appending("nodes")
         let durationPath = FieldPath.root.appending("duration")
         let kPath = FieldPath.root.appending("consensus").appending("k")
-        if d.areValid(nodesPath, kPath), consensus.k > nodes {
-            d.note(kPath, "\(consensus.k) is larger than the node count (\(nodes))")
+        // A node samples k peers other than itself, so k must stay below the node count.
+        if d.areValid(nodesPath, kPath), consensus.k >= nodes {
+            d.note(kPath, "\(consensus.k) must be smaller than the node count (\(nodes)): a node polls k peers other than itself")
         }
         let warmupPath = FieldPath.root.appending("warmup")
         if d.areValid(warmupPath, durationPath), warmup >= duration {

@@ -230,7 +230,14 @@ struct ConsensusValidationTests {
     func kAgainstNodes() {
         expectSingleIssue(
             #"{ "version": 1, "id": "LT-001", "nodes": 10 }"#,
-            path: "consensus.k", contains: "20 is larger than the node count (10)")
+            path: "consensus.k", contains: "20 must be smaller than the node count (10)")
+    }
+
+    @Test("k must stay below the node count: a node polls peers other than itself")
+    func kEqualToNodes() {
+        expectSingleIssue(
+            #"{ "version": 1, "id": "LT-001", "nodes": 20 }"#,
+            path: "consensus.k", contains: "20 must be smaller than the node count (20)")
     }
 
     @Test("The specification's parameter sets are accepted")
@@ -559,7 +566,7 @@ struct MultipleIssueTests {
         #expect(found.map(\.message) == [
             #"unknown metric "latency.p96" (did you mean "latency.p95"?)"#,
             #"unknown key (did you mean "alphaPreference"?)"#,
-            "20 is larger than the node count (10)",
+            "20 must be smaller than the node count (10)",
             #"must be a string with a unit (ns, us, ms, s, m, h, d), e.g. "60s" (got 60)"#,
             "fractions must sum to 1 (they sum to 0.9)",
             "11 is larger than the node count (10)",
@@ -603,7 +610,7 @@ struct OverrideTests {
             _ = try scenario.applying(.init(nodes: 4), file: "x.json", capabilities: .everything)
         } throws: { error in
             (error as? ScenarioError)?.issues == [
-                .init(path: "consensus.k", message: "20 is larger than the node count (4)"),
+                .init(path: "consensus.k", message: "20 must be smaller than the node count (4): a node polls k peers other than itself"),
                 .init(path: "faults[0].count", message: "5 is larger than the node count (4)"),
             ]
         }

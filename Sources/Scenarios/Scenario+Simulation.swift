@@ -1,0 +1,50 @@
+import ConsensusCore
+import Simulation
+
+extension ScenarioDuration {
+    /// The same span as simulated time.
+    public var simDuration: SimDuration { SimDuration(nanoseconds: nanoseconds) }
+}
+
+extension Scenario {
+    /// The simulator's options for this scenario: every field carried over, nothing invented.
+    public func simulationOptions() -> SimulationOptions {
+        var options = SimulationOptions(nodes: nodes)
+        options.seed = seed
+        options.duration = duration.simDuration
+        options.warmup = warmup.simDuration
+        options.consensus = ConsensusParameters(
+            k: consensus.k, alphaPreference: consensus.alphaPreference, alphaConfidence: consensus.alphaConfidence,
+            beta: consensus.beta, concurrentRepolls: consensus.concurrentRepolls)
+        options.parents = consensus.parents
+        options.batchSize = consensus.batchSize
+        options.batchInterval = consensus.batchInterval.simDuration
+        options.pollTimeout = consensus.pollTimeout.simDuration
+        options.pruning = consensus.pruning
+        options.signatureScheme = consensus.signature == .mlDSA87 ? .mlDSA87 : .mlDSA65
+
+        var net = NetworkOptions(profile: NetworkProfile(rawValue: network.profile.rawValue)!)
+        net.lossRate = network.lossRate
+        net.uploadMbps = network.uploadMbps
+        net.minLatency = network.minLatency.simDuration
+        net.maxLatency = network.maxLatency.simDuration
+        net.regions = network.regions
+        options.network = net
+        options.cpuSpeed = node.cpuSpeed
+
+        options.workload.tps = workload.tps
+        options.workload.payloadBytes = workload.payloadBytes
+        options.workload.conflictRate = workload.conflictRate
+        let peak = workload.peakTps ?? workload.tps
+        switch workload.pattern {
+        case .constant: options.workload.pattern = .constant
+        case .ramp: options.workload.pattern = .ramp(peak: peak)
+        case .burst: options.workload.pattern = .burst(peak: peak, period: workload.period.simDuration,
+                                                       burst: workload.burstDuration.simDuration)
+        case .sine: options.workload.pattern = .sine(peak: peak, period: workload.period.simDuration)
+        case .random: options.workload.pattern = .random(peak: peak, period: workload.period.simDuration)
+        }
+        options.seriesInterval = series.interval.simDuration
+        return options
+    }
+}
