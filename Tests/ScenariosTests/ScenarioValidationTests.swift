@@ -566,7 +566,7 @@ struct MultipleIssueTests {
         #expect(found.map(\.message) == [
             #"unknown metric "latency.p96" (did you mean "latency.p95"?)"#,
             #"unknown key (did you mean "alphaPreference"?)"#,
-            "20 must be smaller than the node count (10)",
+            "20 must be smaller than the node count (10): a node polls k peers other than itself",
             #"must be a string with a unit (ns, us, ms, s, m, h, d), e.g. "60s" (got 60)"#,
             "fractions must sum to 1 (they sum to 0.9)",
             "11 is larger than the node count (10)",
