@@ -106,6 +106,8 @@ public struct AvalancheEngine: Sendable {
     public var decidedInputLimit = 1 << 18
 
     private var cachedFrontier: [Hash256]?
+    private var strongScratch: [Bool] = []
+    private var strongChildScratch: [Bool] = []
     /// Transactions rejected outside a vertex's rejection, reported with the next decisions.
     private var pendingRejected: [Transaction] = []
     private var stackScratch: [Int32] = []
@@ -127,6 +129,12 @@ public struct AvalancheEngine: Sendable {
     public var processingTransactionCount: Int { recordOf.count }
     /// Whether anything is undecided: the node should keep polling.
     public var hasProcessing: Bool { !processingOrder.isEmpty || !liveSets.isEmpty }
+
+    /// Whether the DAG holds `id` (stored, pruned or rejected); cheaper than going through `dag`.
+    public func holds(_ id: Hash256) -> Bool { dag.contains(id) }
+
+    /// The stored vertex `id`, if in memory; cheaper than going through `dag`.
+    public func storedVertex(_ id: Hash256) -> Vertex? { dag.vertex(id) }
 
     /// Whether `id` is a processing transaction.
     public func isProcessing(transaction id: Hash256) -> Bool { recordOf[id] != nil }
@@ -539,8 +547,16 @@ public struct AvalancheEngine: Sendable {
     /// a node answers a query with, and what it builds new vertices on.
     public mutating func preferredFrontier() -> [Hash256] {
         if let cached = cachedFrontier { return cached }
-        var strong = [Bool](repeating: false, count: slotVertex.count)
-        var hasStrongChild = [Bool](repeating: false, count: slotVertex.count)
+        var strong = strongScratch
+        var hasStrongChild = strongChildScratch
+        strong.removeAll(keepingCapacity: true)
+        hasStrongChild.removeAll(keepingCapacity: true)
+        strong.append(contentsOf: repeatElement(false, count: slotVertex.count))
+        hasStrongChild.append(contentsOf: repeatElement(false, count: slotVertex.count))
+        defer {
+            strongScratch = strong
+            strongChildScratch = hasStrongChild
+        }
         for slot in processingOrder {
             let s = Int(slot)
             guard !slotDoomed[s], slotParents[s].allSatisfy({ strong[Int($0)] }),

@@ -112,7 +112,7 @@ extension Simulator {
             guard nodes[node].alive else { continue }
             live += 1
             let cpu = Double(busy) / widthNs * 100
-            let memory = Double(nodes[node].engine.heldBytes + nodes[node].protocolBytes) / 1_048_576
+            let memory = Double(nodes[node].engine.heldBytesInPlace() + nodes[node].protocolBytes) / 1_048_576
             let bandwidth = Double(sent) * 8 / (widthNs / 1e9) / 1e6
             cpuSum += cpu; cpuMax = max(cpuMax, cpu)
             memSum += memory; memMax = max(memMax, memory)

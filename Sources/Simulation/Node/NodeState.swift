@@ -45,10 +45,19 @@ struct DeferredReply {
 }
 
 /// One simulated node: its consensus engine and the protocol state around it.
-struct NodeState {
+///
+/// A class, so that the simulator reaches a node's engine in place: reading through an
+/// array of structs copied the whole engine on every query (seen in a profile).
+final class NodeState {
     var engine: AvalancheEngine
     /// The node's own random stream: peer sampling.
     var sampler: Xoshiro256StarStar
+
+    init(engine: AvalancheEngine, sampler: Xoshiro256StarStar) {
+        self.engine = engine
+        self.sampler = sampler
+    }
+
     var alive = true
     /// When the node's CPU finishes the work queued so far.
     var cpuFreeAt = SimInstant.zero

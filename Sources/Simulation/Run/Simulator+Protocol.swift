@@ -41,14 +41,14 @@ extension Simulator {
     /// A vertex the node can serve: in memory, or released from memory but kept on its
     /// disk (the archive stands for every node's storage of what it once held).
     private func stored(_ id: Hash256, at node: Int) -> Vertex? {
-        if let vertex = nodes[node].engine.dag.vertex(id) { return vertex }
-        guard nodes[node].engine.dag.contains(id), let archived = archive[id] else { return nil }
+        if let vertex = nodes[node].engine.storedVertexInPlace(id) { return vertex }
+        guard nodes[node].engine.holdsInPlace(id), let archived = archive[id] else { return nil }
         charge(node, costs.diskReadNs)
         return archived
     }
 
     /// Whether the node holds `id` (added, pruned or rejected).
-    private func holds(_ node: Int, _ id: Hash256) -> Bool { nodes[node].engine.dag.contains(id) }
+    private func holds(_ node: Int, _ id: Hash256) -> Bool { nodes[node].engine.holdsInPlace(id) }
 
     /// Answers at once when every named vertex is held; otherwise fetches the missing ones
     /// from the asker and answers when they have been added.
@@ -159,7 +159,7 @@ extension Simulator {
     /// Starts repolls while the node has processing vertices and room for more polls.
     func startPolls(_ node: Int) {
         while nodes[node].alive && nodes[node].polls.count < options.consensus.concurrentRepolls
-                && nodes[node].engine.hasProcessing {
+                && nodes[node].engine.hasProcessingInPlace() {
             startPoll(node, pushing: nil)
         }
     }
@@ -206,7 +206,7 @@ extension Simulator {
     /// Records a poll with the chits that came (a missing answer is no vote).
     private func finishPoll(_ node: Int, _ index: Int) {
         let poll = nodes[node].polls.remove(at: index)
-        charge(node, costs.pollPerProcessingVertexNs * Int64(nodes[node].engine.processingVertexCount))
+        charge(node, costs.pollPerProcessingVertexNs * Int64(nodes[node].engine.processingVertexCountInPlace()))
         let decisions = nodes[node].engine.recordPoll(poll.chits)
         nodes[node].pollsRecorded += 1
         apply(decisions, at: node)

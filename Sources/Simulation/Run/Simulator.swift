@@ -189,7 +189,7 @@ public final class Simulator {
             queue.schedule(.batchDue(node: Int32(node)), at: now + options.batchInterval)
         }
         let parents = nodes[node].engine.parentsForNewVertex(count: options.parents)
-        let height = nodes[node].engine.heightForNewVertex(parents: parents)
+        let height = nodes[node].engine.heightInPlace(parents: parents)
         let vertex: Vertex
         let timestamp = localTime(node).nanoseconds
         if options.realSignatures {
