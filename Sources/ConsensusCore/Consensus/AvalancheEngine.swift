@@ -588,15 +588,19 @@ public struct AvalancheEngine: Sendable {
         return true
     }
 
-    /// Up to `count` parents for a new vertex: the preferred frontier, highest first, then by id.
+    /// Up to `count` parents for a new vertex, from the preferred frontier: the highest
+    /// vertex, to extend the tip, and the lowest others, so that every leaf is built on
+    /// soon. Taking only the highest would leave low leaves unreferenced for ever, and the
+    /// frontier (what every chit names) would grow without bound.
     public mutating func parentsForNewVertex(count: Int) -> [Hash256] {
+        precondition(count >= 1, "a vertex names at least one parent")
         let frontier = preferredFrontier()
         guard frontier.count > count else { return frontier }
         let ranked = frontier.sorted { a, b in
             let ha = dag.height(a) ?? 0, hb = dag.height(b) ?? 0
-            return ha != hb ? ha > hb : a < b
+            return ha != hb ? ha < hb : a < b
         }
-        return Array(ranked.prefix(count))
+        return Array(ranked.prefix(count - 1)) + [ranked[ranked.count - 1]]
     }
 
     /// The height a new vertex on `parents` must have.

@@ -44,6 +44,15 @@ struct DeferredReply {
     var since: SimInstant
 }
 
+/// A finished poll whose chits name vertices the node is still fetching: its votes are
+/// applied once those arrive (or after a poll timeout, without them), as avalanchego's
+/// voter waits for the vertices a chit names.
+struct BlockedVote {
+    var chits: [[Hash256]]
+    var waitingFor: [Hash256]
+    var since: SimInstant
+}
+
 /// One simulated node: its consensus engine and the protocol state around it.
 ///
 /// A class, so that the simulator reaches a node's engine in place: reading through an
@@ -77,6 +86,7 @@ final class NodeState {
     /// Outstanding gets: vertex id → when asked.
     var requested: [Hash256: SimInstant] = [:]
     var deferred: [DeferredReply] = []
+    var blockedVotes: [BlockedVote] = []
     /// Polls recorded so far (rounds).
     var pollsRecorded: Int64 = 0
     var acceptedSincePrune = 0
@@ -84,6 +94,7 @@ final class NodeState {
     /// Bytes held beyond the engine: vertices waiting for parents and the fetch bookkeeping.
     var protocolBytes: Int {
         var bytes = batch.count * 160 + polls.count * 256 + deferred.count * 96 + requested.count * 64
+            + blockedVotes.count * 512
         for vertex in pending.values { bytes += vertex.unsignedSize + vertex.signature.count + 96 }  // a sum: order-free
         return bytes
     }

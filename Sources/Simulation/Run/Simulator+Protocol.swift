@@ -88,7 +88,7 @@ extension Simulator {
 
     /// Asks `from` for vertex `id`, unless an ask for it is already outstanding.
     private func request(_ id: Hash256, at node: Int, from: Int) {
-        if let asked = nodes[node].requested[id], now - asked < options.pollTimeout { return }
+        if let asked = nodes[node].requested[id], now - asked < requestTimeout { return }
         nodes[node].requested[id] = now
         send(Message(kind: .get, from: Int32(node), to: Int32(from), poll: 0, vertex: nil, ids: [id]),
              bytes: messageHeaderBytes + 4 + 32)
@@ -137,6 +137,7 @@ extension Simulator {
         }
         guard added else { return }
         answerDeferred(at: node)
+        releaseBlockedVotes(at: node)
         startPolls(node)
     }
 
@@ -198,19 +199,51 @@ extension Simulator {
     }
 
     func pollTimedOut(_ node: Int, _ poll: UInt32) {
-        guard nodes[node].alive, let index = nodes[node].polls.firstIndex(where: { $0.id == poll }) else { return }
+        guard nodes[node].alive else { return }
+        releaseBlockedVotes(at: node)
+        guard let index = nodes[node].polls.firstIndex(where: { $0.id == poll }) else { return }
         metrics.pollTimeouts += 1
         finishPoll(node, index)
     }
 
-    /// Records a poll with the chits that came (a missing answer is no vote).
+    /// Closes a poll with the chits that came (a missing answer is no vote). Its votes are
+    /// applied now, or, when a chit names a vertex the node is still fetching, once that
+    /// vertex is added; the poll's slot is free at once either way.
     private func finishPoll(_ node: Int, _ index: Int) {
         let poll = nodes[node].polls.remove(at: index)
+        var missing: [Hash256] = []
+        for chit in poll.chits {
+            for id in chit where !holds(node, id) && !missing.contains(id) { missing.append(id) }
+        }
+        if missing.isEmpty {
+            recordVotes(poll.chits, at: node)
+        } else {
+            nodes[node].blockedVotes.append(BlockedVote(chits: poll.chits, waitingFor: missing, since: now))
+        }
+        startPolls(node)
+    }
+
+    private func recordVotes(_ chits: [[Hash256]], at node: Int) {
         charge(node, costs.pollPerProcessingVertexNs * Int64(nodes[node].engine.processingVertexCountInPlace()))
-        let decisions = nodes[node].engine.recordPoll(poll.chits)
+        let decisions = nodes[node].engine.recordPoll(chits)
         nodes[node].pollsRecorded += 1
         apply(decisions, at: node)
-        startPolls(node)
+    }
+
+    /// Applies blocked votes whose vertices have all arrived, and, past a poll timeout,
+    /// those still waiting (an unknown vertex carries no vote).
+    private func releaseBlockedVotes(at node: Int) {
+        guard !nodes[node].blockedVotes.isEmpty else { return }
+        var index = 0
+        while index < nodes[node].blockedVotes.count {
+            let vote = nodes[node].blockedVotes[index]
+            if vote.waitingFor.allSatisfy({ holds(node, $0) }) || now - vote.since >= options.pollTimeout {
+                nodes[node].blockedVotes.remove(at: index)
+                recordVotes(vote.chits, at: node)
+            } else {
+                index += 1
+            }
+        }
     }
 
     // MARK: - Decisions

@@ -33,6 +33,10 @@ public final class Simulator {
     var archive: [Hash256: Vertex] = [:]
     var now = SimInstant.zero
     var events = 0
+    /// How long a fetch may go unanswered before the vertex is asked for again: a few
+    /// round trips of the slowest link (a lost get must not stall everything waiting on it
+    /// for a whole poll timeout), never more than the poll timeout.
+    let requestTimeout: SimDuration
     private var sampleScratch: [Int] = []
 
     /// Builds the cluster: `options.nodes` nodes on one genesis vertex.
@@ -45,6 +49,8 @@ public final class Simulator {
             throw SimulationError(description: "consensus.k (\(options.consensus.k)) must be smaller than the node count (\(options.nodes))")
         }
         self.options = options
+        let slowestRoundTrip = options.network.maxLatency * 2
+        requestTimeout = min(options.pollTimeout, slowestRoundTrip * 4 + .milliseconds(20))
         let scale = 1 / options.cpuSpeed
         let c = options.cpuCosts
         costs = CPUCostTable(
