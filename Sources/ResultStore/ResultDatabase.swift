@@ -17,7 +17,7 @@ public final class ResultDatabase: Sendable {
 
     /// The path the database was opened at, as given.
     public let path: String
-    private let pool: DatabasePool
+    private let pool: any DatabaseWriter
 
     /// Opens the database at `path`, creating its parent directory and the file if needed, and migrates it.
     ///
@@ -42,6 +42,29 @@ public final class ResultDatabase: Sendable {
             throw ResultStoreError(.database, "cannot open the results database \(path): \(Self.reason(error))")
         }
         try migrate()
+    }
+
+    /// Opens an existing database for reading only: nothing in the file changes, not even
+    /// its header (opening for writing sets up WAL mode, which rewrites the file).
+    ///
+    /// Throws ``ResultStoreError`` of kind `database` when the file cannot be opened or holds no runs table.
+    public init(readingAt path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(Self.busyTimeoutSeconds)
+        configuration.label = "ResultStore (read-only)"
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            guard try queue.read({ try $0.tableExists("runs") }) else {
+                throw ResultStoreError(.database, "\(path) is not a cretoscale results database (it has no runs table)")
+            }
+            pool = queue
+        } catch let error as ResultStoreError {
+            throw error
+        } catch {
+            throw ResultStoreError(.database, "cannot open the results database \(path): \(Self.reason(error))")
+        }
     }
 
     /// The database path to use: `CRETOSCALE_DB` when set and not empty, else ``defaultRelativePath``.

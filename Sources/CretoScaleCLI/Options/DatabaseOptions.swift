@@ -44,7 +44,7 @@ struct DatabaseOptions: ParsableArguments {
             throw ValidationError(
                 "no results database at \(path): the file is empty (run `cretoscale run` first, or pass --db)")
         }
-        return try ResultDatabase(path: path)
+        return try ResultDatabase(readingAt: path)
     }
 
     /// Opens the database, creating it and its directory when missing: for commands that record runs.
