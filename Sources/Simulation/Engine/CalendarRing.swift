@@ -1,12 +1,13 @@
-/// The bucket ring of ``EventQueue``: unsorted buckets for the near future, and the sorted
+/// The bucket storage of ``EventQueue``: unsorted buckets of events in slots, and the sorted
 /// run of the bucket being drained.
 ///
-/// Bucket number `b` of an event is `time >> widthShift`. The ring holds buckets
-/// `current + 1 ..< current + bucketCount` in slots `b & slotMask`; the queue decides which
-/// events come here. A bucket is a chain of fixed-size chunks carved from one pool, so an
-/// append writes the entry and the bucket's 12-byte descriptor, nothing else; chunks return
-/// to a free list when their bucket is sorted, so the pool stays as large as the most events
-/// ever held at once. Within a bucket, entries keep the order they were appended in.
+/// The queue decides which bucket goes in which slot (a ring of near buckets and a ring of
+/// far, period-wide buckets share one `CalendarRing`). A bucket is a chain of fixed-size chunks
+/// carved from one pool, so an append writes the entry and the slot's 12-byte descriptor,
+/// nothing else; chunks return to a free list when their bucket is emptied, so the pool stays
+/// as large as the most events ever held at once. Within a bucket, entries keep the order
+/// they were appended in, which is nearly sequence order; sorting compares the full
+/// (time, sequence) key, so that order need not be exact.
 ///
 /// Storage is manual (one allocation per buffer, no per-access uniqueness or bounds checks
 /// on the hot path), which is why the type is noncopyable. Entries are moved, never copied, so
@@ -15,9 +16,7 @@
 struct CalendarRing<Event>: ~Copyable {
     typealias Entry = ScheduledEvent<Event>
 
-    let widthShift: Int64
     let slotCount: Int
-    let slotMask: Int
     let chunkShift: Int
     let chunkMask: Int
 
@@ -25,9 +24,6 @@ struct CalendarRing<Event>: ~Copyable {
     private let chains: UnsafeMutablePointer<ChunkChain>
     /// One bit per slot, set while the slot's chain is non-empty.
     private let occupied: UnsafeMutablePointer<UInt64>
-    private let occupiedWords: Int
-    /// Events held in chains (not in the run).
-    private(set) var chainedCount = 0
 
     /// Chunk `c` is `pool[c << chunkShift ..< (c + 1) << chunkShift]`.
     private var pool: UnsafeMutablePointer<Entry>
@@ -48,22 +44,20 @@ struct CalendarRing<Event>: ~Copyable {
     private var sortDigitsCapacity: Int
     private let digitCounts: UnsafeMutablePointer<Int32>
 
-    /// Digits are at most this wide: a 2^11-entry count table (8 KiB) is cleared per bucket.
-    private static var maximumDigitBits: Int { 11 }
+    /// Digits are at most this wide: the count table (2^12 × 4 bytes) is cleared per bucket.
+    private static var maximumDigitBits: Int { 12 }
     /// Buckets up to this size skip the distribution pass and go straight to insertion sort.
     private static var insertionSortLimit: Int { 16 }
 
-    init(slotCount: Int, widthShift: Int64, chunkSize: Int) {
-        precondition(slotCount >= 2 && slotCount & (slotCount - 1) == 0, "slot count must be a power of two")
+    init(slotCount: Int, chunkSize: Int) {
+        precondition(slotCount >= 1, "a ring needs slots")
         precondition(chunkSize >= 1 && chunkSize & (chunkSize - 1) == 0, "chunk size must be a power of two")
-        self.widthShift = widthShift
         self.slotCount = slotCount
-        slotMask = slotCount - 1
         chunkShift = chunkSize.trailingZeroBitCount
         chunkMask = chunkSize - 1
         chains = .allocate(capacity: slotCount)
         chains.initialize(repeating: ChunkChain(), count: slotCount)
-        occupiedWords = (slotCount + 63) / 64
+        let occupiedWords = (slotCount + 63) / 64
         occupied = .allocate(capacity: occupiedWords)
         occupied.initialize(repeating: 0, count: occupiedWords)
         poolChunkCapacity = 64
@@ -74,46 +68,6 @@ struct CalendarRing<Event>: ~Copyable {
         sortDigitsCapacity = 64
         sortDigits = .allocate(capacity: sortDigitsCapacity)
         digitCounts = .allocate(capacity: 1 << CalendarRing.maximumDigitBits)
-    }
-
-    /// A deep copy of `other`: same layout, same chunk numbering, entries copied.
-    init(copying other: borrowing CalendarRing) {
-        widthShift = other.widthShift
-        slotCount = other.slotCount
-        slotMask = other.slotMask
-        chunkShift = other.chunkShift
-        chunkMask = other.chunkMask
-        chains = .allocate(capacity: slotCount)
-        chains.initialize(from: other.chains, count: slotCount)
-        occupiedWords = other.occupiedWords
-        occupied = .allocate(capacity: occupiedWords)
-        occupied.initialize(from: other.occupied, count: occupiedWords)
-        chainedCount = other.chainedCount
-        poolChunkCapacity = other.poolChunkCapacity
-        poolChunksIssued = other.poolChunksIssued
-        freeChunks = other.freeChunks
-        pool = .allocate(capacity: poolChunkCapacity &<< chunkShift)
-        nextChunk = .allocate(capacity: poolChunkCapacity)
-        nextChunk.initialize(from: other.nextChunk, count: poolChunksIssued)
-        runCapacity = other.runCapacity
-        runHead = other.runHead
-        runCount = other.runCount
-        run = .allocate(capacity: runCapacity)
-        (run + runHead).initialize(from: other.run + runHead, count: runCount - runHead)
-        sortDigitsCapacity = other.sortDigitsCapacity
-        sortDigits = .allocate(capacity: sortDigitsCapacity)
-        digitCounts = .allocate(capacity: 1 << CalendarRing.maximumDigitBits)
-        let chunkSize = chunkMask + 1
-        for slot in 0..<slotCount {
-            var chunk = Int(chains[slot].head)
-            var remaining = Int(chains[slot].count)
-            while remaining > 0 {
-                let take = Swift.min(remaining, chunkSize)
-                (pool + (chunk &<< chunkShift)).initialize(from: other.pool + (chunk &<< chunkShift), count: take)
-                remaining &-= take
-                chunk = Int(nextChunk[chunk])
-            }
-        }
     }
 
     deinit {
@@ -134,21 +88,21 @@ struct CalendarRing<Event>: ~Copyable {
 
     // MARK: Appending
 
-    /// Appends `entry` to the chain of bucket number `bucket`.
+    /// Appends `entry` to the chain in `slot`.
     @inline(__always)
-    mutating func append(_ entry: consuming Entry, bucket: Int64) {
-        let slot = Int(truncatingIfNeeded: bucket) & slotMask
-        let count = Int(chains[slot].count)
+    mutating func append(_ entry: consuming Entry, slot: Int) {
+        let chain = chains + slot
+        let count = Int(chain.pointee.count)
         let fill = count & chunkMask
         if fill == 0 {
             startChunk(slot: slot, isFirst: count == 0)
         }
-        (pool + (Int(chains[slot].tail) &<< chunkShift | fill)).initialize(to: entry)
-        chains[slot].count = Int32(truncatingIfNeeded: count &+ 1)
-        chainedCount &+= 1
+        (pool + (Int(chain.pointee.tail) &<< chunkShift | fill)).initialize(to: entry)
+        chain.pointee.count = Int32(truncatingIfNeeded: count &+ 1)
     }
 
     /// Links a fresh chunk at the end of `slot`'s chain.
+    @inline(never)
     private mutating func startChunk(slot: Int, isFirst: Bool) {
         let chunk = allocateChunk()
         if isFirst {
@@ -210,23 +164,30 @@ struct CalendarRing<Event>: ~Copyable {
         }
     }
 
-    // MARK: Finding the next bucket
+    // MARK: Finding occupied slots
 
-    /// Distance in slots (1..<slotCount) from bucket `bucket`'s slot to the next occupied slot.
-    func distanceToNextOccupied(after bucket: Int64) -> Int? {
-        var position = (Int(truncatingIfNeeded: bucket) &+ 1) & slotMask
+    /// Whether `slot`'s chain holds events.
+    @inline(__always)
+    func isOccupied(_ slot: Int) -> Bool {
+        occupied[slot &>> 6] & (1 &<< UInt64(slot & 63)) != 0
+    }
+
+    /// The smallest `i` in `0..<limit` such that slot `base + (start + i) mod size` is occupied,
+    /// scanning the sub-ring `base ..< base + size` (`size` a power of two) a word at a time.
+    func firstOccupied(ringBase base: Int, ringSize size: Int, start: Int, limit: Int) -> Int? {
+        var position = start & (size - 1)
         var scanned = 0
-        // The slot of `bucket` itself is empty (its events were sorted into the run).
-        while scanned < slotCount - 1 {
-            let bitInWord = position & 63
-            let step = Swift.min(64 - bitInWord, slotCount - position, slotCount - 1 - scanned)
-            var word = occupied[position >> 6] &>> UInt64(bitInWord)
+        while scanned < limit {
+            let slot = base + position
+            let bitInWord = slot & 63
+            let step = Swift.min(64 - bitInWord, size - position, limit - scanned)
+            var word = occupied[slot &>> 6] &>> UInt64(bitInWord)
             if step < 64 { word &= (1 &<< UInt64(step)) &- 1 }
             if word != 0 {
-                return scanned + word.trailingZeroBitCount + 1
+                return scanned + word.trailingZeroBitCount
             }
             scanned += step
-            position = (position + step) & slotMask
+            position = (position + step) & (size - 1)
         }
         return nil
     }
@@ -255,47 +216,73 @@ struct CalendarRing<Event>: ~Copyable {
         return entry
     }
 
-    /// Sorts bucket number `bucket` into the run by (time, sequence) and empties its slot;
-    /// the run must be exhausted.
-    mutating func loadRun(bucket: Int64) {
-        precondition(runHead == runCount, "run loaded before it was drained")
-        let slot = Int(truncatingIfNeeded: bucket) & slotMask
-        occupied[slot >> 6] &= ~(1 &<< UInt64(slot & 63))
+    /// Sorts the chain in `slot` into the run by (time, sequence) and empties the slot; the
+    /// run must be exhausted. Every entry's time must lie in `bucketStart ..< bucketStart +
+    /// 2^widthShift`.
+    mutating func loadSortedRun(slot: Int, bucketStart: Int64, widthShift: Int) {
+        let chain = detachChain(slot: slot)
+        let size = Int(chain.count)
+        if size == 0 { return }
+        if size <= CalendarRing.insertionSortLimit {
+            moveInChainOrder(chain)
+        } else {
+            distribute(chain, bucketStart: bucketStart, widthShift: widthShift)
+        }
+        runCount = size
+        insertionSortRun()
+        releaseChunks(of: chain)
+    }
+
+    /// Moves the chain in `slot` into the run unsorted, in chain order, and empties the slot;
+    /// the run must be exhausted. Used to redistribute a far bucket.
+    mutating func loadUnsortedRun(slot: Int) {
+        let chain = detachChain(slot: slot)
+        if chain.count == 0 { return }
+        moveInChainOrder(chain)
+        runCount = Int(chain.count)
+        releaseChunks(of: chain)
+    }
+
+    /// Empties `slot` and returns its chain, with the run reset and large enough to take it.
+    private mutating func detachChain(slot: Int) -> ChunkChain {
+        precondition(runHead == runCount, "run reloaded before it was drained")
+        occupied[slot &>> 6] &= ~(1 &<< UInt64(slot & 63))
         runHead = 0
         runCount = 0
         let chain = chains[slot]
         chains[slot] = ChunkChain()
         let size = Int(chain.count)
-        if size == 0 { return }
-        chainedCount &-= size
         if runCapacity < size {
             run.deallocate()
             runCapacity = Swift.max(size, 2 * runCapacity)
             run = .allocate(capacity: runCapacity)
         }
-        if size <= CalendarRing.insertionSortLimit {
-            var written = 0
-            forEachChunk(of: chain) { base, count in
-                (run + written).moveInitialize(from: pool + base, count: count)
-                written &+= count
-            }
-        } else {
-            distribute(chain, bucketStart: bucket &<< widthShift)
+        return chain
+    }
+
+    private mutating func moveInChainOrder(_ chain: ChunkChain) {
+        var written = 0
+        forEachChunk(of: chain) { base, count in
+            (run + written).moveInitialize(from: pool + base, count: count)
+            written &+= count
         }
-        runCount = size
-        insertionSortRun()
+    }
+
+    /// Returns a detached chain's chunks, whose entries have been moved out, to the free list.
+    private mutating func releaseChunks(of chain: ChunkChain) {
         nextChunk[Int(chain.tail)] = freeChunks
         freeChunks = chain.head
     }
 
     /// Moves the chain's entries into the run ordered by the high bits of their offset in the
-    /// bucket: a stable counting sort with about one entry per digit value, which leaves only
-    /// entries sharing a digit for the insertion sort that follows.
-    private mutating func distribute(_ chain: ChunkChain, bucketStart: Int64) {
+    /// bucket: a counting sort with about two entries per digit value, which leaves only the
+    /// entries sharing a digit for the insertion sort that follows to put in order.
+    private mutating func distribute(_ chain: ChunkChain, bucketStart: Int64, widthShift: Int) {
         let size = Int(chain.count)
+        // About two entries per digit value: fewer counts to clear and sum, few shared digits.
         let sizeBits = Int.bitWidth - (size - 1).leadingZeroBitCount
-        let digitBits = Swift.min(Int(widthShift), CalendarRing.maximumDigitBits, sizeBits)
-        let digitShift = UInt64(Int(widthShift) - digitBits)
+        let digitBits = Swift.min(widthShift, CalendarRing.maximumDigitBits, sizeBits - 1)
+        let digitShift = UInt64(widthShift - digitBits)
         let radix = 1 << digitBits
         if sortDigitsCapacity < size {
             sortDigits.deallocate()
@@ -333,7 +320,12 @@ struct CalendarRing<Event>: ~Copyable {
     }
 
     /// Insertion sort of the run by (time, sequence); linear on nearly sorted input.
+    ///
+    /// Input that is far from sorted (many events crowded into one digit's time span, in
+    /// reverse order) would make it quadratic, so past a budget of moves it hands over to a
+    /// comparison sort. Keys are unique, so either way the result is the same.
     private mutating func insertionSortRun() {
+        var movesLeft = 8 &* runCount &+ 64
         var index = 1
         while index < runCount {
             if run[index].precedes(run[index &- 1]) {
@@ -344,6 +336,12 @@ struct CalendarRing<Event>: ~Copyable {
                     hole &-= 1
                 } while hole > 0 && entry.precedes(run[hole &- 1])
                 (run + hole).initialize(to: entry)
+                movesLeft &-= index &- hole
+                if movesLeft < 0 {
+                    var entries = UnsafeMutableBufferPointer(start: run, count: runCount)
+                    entries.sort { $0.precedes($1) }
+                    return
+                }
             }
             index &+= 1
         }

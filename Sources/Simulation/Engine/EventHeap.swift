@@ -16,9 +16,9 @@ struct ScheduledEvent<Event> {
 /// An implicit 4-ary min-heap of scheduled events ordered by (time, sequence).
 ///
 /// Four children per node halve the depth of a binary heap, and the children of one node sit
-/// in one or two cache lines. The calendar queue uses it for the far future (beyond its
-/// window) and for events scheduled into the bucket being drained; on its own it is the
-/// benchmark's comparison point.
+/// in one or two cache lines. ``EventQueue`` uses it for events beyond its far ring's horizon
+/// and for events scheduled into the bucket being drained; on its own it is the benchmark's
+/// comparison point.
 struct EventHeap<Event> {
     private(set) var storage: [ScheduledEvent<Event>] = []
 

@@ -10,7 +10,7 @@ public enum EventQueueBenchmark {
         case quaternaryHeap = "heap4"
     }
 
-    /// A payload the size of the simulator's events (16 bytes).
+    /// A payload the size of the simulator's events (16 bytes; an entry with its key is 32).
     struct Payload {
         var node: UInt32
         var kind: UInt32
@@ -103,10 +103,13 @@ public enum EventQueueBenchmark {
         _ queue: inout Queue, operations: Int, random: inout Xoshiro256StarStar
     ) -> UInt64 where Queue.Event == Payload {
         var checksum: UInt64 = 0
+        var previous = SimInstant.zero
         for _ in 0..<operations {
             guard let (time, payload) = queue.popNext() else {
                 preconditionFailure("hold benchmark queue ran dry")
             }
+            precondition(time >= previous, "hold benchmark queue delivered out of order")
+            previous = time
             checksum = checksum &* 31 &+ payload.value &+ UInt64(payload.node)
             let delay = referenceDelayNanoseconds(&random)
             let next = Payload(node: payload.node, kind: payload.kind &+ 1, value: delay)
@@ -125,7 +128,6 @@ protocol HoldBenchmarkQueue: ~Copyable {
 }
 
 extension EventQueue: HoldBenchmarkQueue {}
-extension CalendarQueue: HoldBenchmarkQueue {}
 
 /// The 4-ary heap with sequence numbering, as an event queue without cancellation.
 struct HeapEventQueue<Event>: HoldBenchmarkQueue {

@@ -123,37 +123,37 @@ public struct SimDuration: Hashable, Comparable, Sendable, AdditiveArithmetic {
         SimDuration(nanoseconds: -value.nanoseconds)
     }
 
-    /// The duration repeated `factor` times; traps on overflow.
+    /// The duration `lhs` repeated `rhs` times; traps on overflow.
     @inlinable
     public static func * (lhs: SimDuration, rhs: Int) -> SimDuration {
         SimDuration(nanoseconds: lhs.nanoseconds * Int64(rhs))
     }
 
-    /// The duration repeated `factor` times; traps on overflow.
+    /// The duration `rhs` repeated `lhs` times; traps on overflow.
     @inlinable
     public static func * (lhs: Int, rhs: SimDuration) -> SimDuration {
         rhs * lhs
     }
 
-    /// The duration scaled by `factor`, rounded to the nearest nanosecond.
+    /// The duration `lhs` scaled by `rhs`, rounded to the nearest nanosecond.
     @inlinable
     public static func * (lhs: SimDuration, rhs: Double) -> SimDuration {
         SimDuration(roundingNanoseconds: Double(lhs.nanoseconds) * rhs)
     }
 
-    /// The duration scaled by `factor`, rounded to the nearest nanosecond.
+    /// The duration `rhs` scaled by `lhs`, rounded to the nearest nanosecond.
     @inlinable
     public static func * (lhs: Double, rhs: SimDuration) -> SimDuration {
         rhs * lhs
     }
 
-    /// The duration divided into `divisor` parts, truncated toward zero.
+    /// The duration `lhs` divided by `rhs`, truncated toward zero.
     @inlinable
     public static func / (lhs: SimDuration, rhs: Int) -> SimDuration {
         SimDuration(nanoseconds: lhs.nanoseconds / Int64(rhs))
     }
 
-    /// The duration divided by `divisor`, rounded to the nearest nanosecond.
+    /// The duration `lhs` divided by `rhs`, rounded to the nearest nanosecond.
     @inlinable
     public static func / (lhs: SimDuration, rhs: Double) -> SimDuration {
         SimDuration(roundingNanoseconds: Double(lhs.nanoseconds) / rhs)
