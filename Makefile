@@ -6,7 +6,7 @@ RELEASE    := $(SWIFT) build -c release
 BIN        := .build/release/cretoscale
 APT_NEEDS  := libsqlite3-dev b3sum
 
-.PHONY: all deps build release test bench clean
+.PHONY: all deps build release test bench bench-sim clean
 
 all: build
 
@@ -32,6 +32,18 @@ test: deps
 ## bench: micro-benchmarks of the consensus core, release build
 bench: release
 	$(BIN) bench
+
+## bench-sim: the simulator's own speed on two reference runs (long: minutes to hours).
+## Prints sim.events, sim.eventsPerSecond, sim.speedup (simulated ÷ wall) and sim.rssMB.
+## BENCH_SIM_DURATION=10s shortens both runs (each has a 5 s warm-up).
+BENCH_SIM_DURATION ?=
+bench-sim: release
+	@db=$$(mktemp -d)/bench-sim.db; \
+	for f in scenarios/bench/sim-a-lan-1000.json scenarios/bench/sim-b-wan-10000.json; do \
+		$(BIN) run $$f --db $$db $(if $(BENCH_SIM_DURATION),--duration $(BENCH_SIM_DURATION)) > /dev/null || exit $$?; \
+		echo "$$f"; \
+		$(BIN) show latest --db $$db | grep -E '^ *(sim\.(events|eventsPerSecond|speedup|rssMB|wallSeconds)) '; \
+	done
 
 clean:
 	rm -rf .build
