@@ -27,10 +27,8 @@ public final class Vertex: Sendable, CustomStringConvertible {
     /// Builds a vertex, computing its id and signing it with `signer` when one is given.
     public convenience init(creator: NodeID, height: UInt64, timestamp: Int64, parents: [Hash256],
                             transactions: [Transaction], signer: SigningKey?) throws {
-        var canonical = parents.sorted()
-        canonical.removeDuplicatesInSortedOrder()
-        let unsigned = Self.encodeUnsigned(creator: creator, height: height, timestamp: timestamp,
-                                           parents: canonical, transactions: transactions)
+        let (canonical, unsigned) = Self.canonicalEncoding(creator: creator, height: height, timestamp: timestamp,
+                                                           parents: parents, transactions: transactions)
         let id = BLAKE3.hash(unsigned)
         let signature = try signer?.sign(id) ?? []
         self.init(id: id, creator: creator, height: height, timestamp: timestamp, parents: canonical,
@@ -42,10 +40,8 @@ public final class Vertex: Sendable, CustomStringConvertible {
     /// scheme's size (shared by every such vertex, so it costs no memory per vertex).
     public convenience init(creator: NodeID, height: UInt64, timestamp: Int64, parents: [Hash256],
                             transactions: [Transaction], placeholderSignature: [UInt8]) {
-        var canonical = parents.sorted()
-        canonical.removeDuplicatesInSortedOrder()
-        let unsigned = Self.encodeUnsigned(creator: creator, height: height, timestamp: timestamp,
-                                           parents: canonical, transactions: transactions)
+        let (canonical, unsigned) = Self.canonicalEncoding(creator: creator, height: height, timestamp: timestamp,
+                                                           parents: parents, transactions: transactions)
         self.init(id: BLAKE3.hash(unsigned), creator: creator, height: height, timestamp: timestamp,
                   parents: canonical, transactions: transactions, signature: placeholderSignature,
                   unsignedSize: unsigned.count)
@@ -126,6 +122,15 @@ public final class Vertex: Sendable, CustomStringConvertible {
         let id = BLAKE3.hash(Array(bytes[0..<unsignedSize]))
         return Vertex(id: id, creator: creator, height: height, timestamp: timestamp, parents: parents,
                       transactions: transactions, signature: signature, unsignedSize: unsignedSize)
+    }
+
+    /// Sorts and deduplicates the parents, then encodes: what both building initialisers share.
+    private static func canonicalEncoding(creator: NodeID, height: UInt64, timestamp: Int64, parents: [Hash256],
+                                          transactions: [Transaction]) -> (parents: [Hash256], bytes: [UInt8]) {
+        var canonical = parents.sorted()
+        canonical.removeDuplicatesInSortedOrder()
+        return (canonical, encodeUnsigned(creator: creator, height: height, timestamp: timestamp,
+                                          parents: canonical, transactions: transactions))
     }
 
     static func encodeUnsigned(creator: NodeID, height: UInt64, timestamp: Int64, parents: [Hash256],
