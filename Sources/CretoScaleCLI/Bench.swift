@@ -8,7 +8,8 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the micro-benchmarks of the consensus core.",
         discussion: """
-            Each benchmark is warmed up, then timed in 25 samples; the median nanoseconds per
+            Each benchmark is warmed up, then timed in 25 samples of the thread's CPU time (so time
+            the machine gave to other processes is not counted); the median nanoseconds per
             operation is reported beside the original implementation's figure where it had one.
             Build in release mode for meaningful figures.
 
