@@ -48,6 +48,17 @@ public struct CPUCostTable: Sendable, Equatable {
                                              signMLDSA87Ns: 0, signMLDSA65Ns: 0, pollPerProcessingVertexNs: 0,
                                              addVertexNs: 0, diskReadNs: 0)
 
+    /// Every cost multiplied by `factor` (a node `1 / factor` times as fast).
+    public func scaled(by factor: Double) -> CPUCostTable {
+        func scale(_ ns: Int64) -> Int64 { Int64(Double(ns) * factor) }
+        return CPUCostTable(
+            messageNs: scale(messageNs), hashPerKiBNs: scale(hashPerKiBNs),
+            verifyMLDSA87Ns: scale(verifyMLDSA87Ns), verifyMLDSA65Ns: scale(verifyMLDSA65Ns),
+            signMLDSA87Ns: scale(signMLDSA87Ns), signMLDSA65Ns: scale(signMLDSA65Ns),
+            pollPerProcessingVertexNs: scale(pollPerProcessingVertexNs), addVertexNs: scale(addVertexNs),
+            diskReadNs: scale(diskReadNs))
+    }
+
     /// Verifying one signature of `scheme`.
     public func verifyNs(_ scheme: SignatureScheme) -> Int64 {
         scheme == .mlDSA87 ? verifyMLDSA87Ns : verifyMLDSA65Ns

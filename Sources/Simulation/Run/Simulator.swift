@@ -51,14 +51,7 @@ public final class Simulator {
         self.options = options
         let slowestRoundTrip = options.network.maxLatency * 2
         requestTimeout = min(options.pollTimeout, slowestRoundTrip * 4 + .milliseconds(20))
-        let scale = 1 / options.cpuSpeed
-        let c = options.cpuCosts
-        costs = CPUCostTable(
-            messageNs: Int64(Double(c.messageNs) * scale), hashPerKiBNs: Int64(Double(c.hashPerKiBNs) * scale),
-            verifyMLDSA87Ns: Int64(Double(c.verifyMLDSA87Ns) * scale), verifyMLDSA65Ns: Int64(Double(c.verifyMLDSA65Ns) * scale),
-            signMLDSA87Ns: Int64(Double(c.signMLDSA87Ns) * scale), signMLDSA65Ns: Int64(Double(c.signMLDSA65Ns) * scale),
-            pollPerProcessingVertexNs: Int64(Double(c.pollPerProcessingVertexNs) * scale),
-            addVertexNs: Int64(Double(c.addVertexNs) * scale), diskReadNs: Int64(Double(c.diskReadNs) * scale))
+        costs = options.cpuCosts.scaled(by: 1 / options.cpuSpeed)
         let streams = RandomStreams(seed: options.seed)
         genesis = try Vertex(creator: 0, height: 0, timestamp: 0, parents: [], transactions: [], signer: nil)
         placeholderSignature = [UInt8](repeating: 0, count: options.signatureScheme.signatureSize)
