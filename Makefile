@@ -6,9 +6,13 @@ RELEASE    := $(SWIFT) build -c release
 BIN        := .build/release/cretoscale
 APT_NEEDS  := libsqlite3-dev b3sum
 
-.PHONY: all deps build release test bench bench-sim clean
+.PHONY: all help deps build release test bench bench-sim scenarios baseline scenarios-full demo clean
 
 all: build
+
+## help: list the targets
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
 
 ## deps: install the Debian packages the build and tests need (as root, when missing)
 deps:
@@ -44,6 +48,30 @@ bench-sim: release
 		echo "$$f"; \
 		$(BIN) show latest --db $$db | grep -E '^ *(sim\.(events|eventsPerSecond|speedup|rssMB|wallSeconds)) '; \
 	done
+
+## scenarios: the CI set (scenarios/ci, about 90 s): every scenario must meet its
+## expectation and no deterministic metric may be more than TOLERANCE % (default 10) worse
+## than its committed baseline results/baseline/<ID>.json; a fresh temporary database each time.
+TOLERANCE ?= 10
+scenarios: release
+	@TOLERANCE=$(TOLERANCE) scripts/run-scenarios.sh ci
+
+## baseline: rerun the CI set and rewrite results/baseline/<ID>.json; commit the files
+## together with the change of behaviour that made them necessary.
+baseline: release
+	@scripts/run-scenarios.sh baseline
+
+## scenarios-full: the whole catalogue (scenarios/*.json) at the test plan's sizes and
+## durations into results/cretoscale.db (DB=... to change). Takes hours per file and months
+## in all: a 1,000-node Local scenario simulates about one second per wall-clock minute
+## (see scenarios/README.md). RUN_ARGS="--duration 15m" shortens every run.
+scenarios-full: release
+	@DB="$(or $(DB),results/cretoscale.db)" RUN_ARGS="$(RUN_ARGS)" scripts/run-scenarios.sh full
+
+## demo: build, run one small load scenario into results/cretoscale.db and show it
+demo: release
+	$(BIN) run scenarios/ci/lt-001-ci.json --db results/cretoscale.db
+	$(BIN) show latest --db results/cretoscale.db
 
 clean:
 	rm -rf .build
