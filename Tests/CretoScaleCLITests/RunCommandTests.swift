@@ -137,6 +137,16 @@ struct RunCommandTests {
 
         var testDescription: String { rawValue }
 
+        /// What the error message must name: the key, the place in the file, the flag, the file.
+        var named: String {
+            switch self {
+            case .unknownKey: #"nodez: unknown key (did you mean "nodes"?)"#
+            case .malformedJSON: "malformed.json: line 1, column"
+            case .badDuration: "--duration '5 fortnights'"
+            case .missingFile: "no-such-scenario.json"
+            }
+        }
+
         /// The `run` arguments (without `--db`) for this input, writing any file it needs.
         func arguments(in scratch: Scratch) throws -> [String] {
             switch self {
@@ -164,7 +174,7 @@ struct RunCommandTests {
         let absent = scratch.path("absent.db")
         let first = try Tool.run(arguments + ["--db", absent], in: scratch.url)
         #expect(first.status == 2, "stdout: \(first.stdout)\nstderr: \(first.stderr)")
-        #expect(!first.stderr.isEmpty)
+        #expect(first.stderr.contains(input.named), "stderr: \(first.stderr)")
         #expect(!FileManager.default.fileExists(atPath: absent))
 
         // An existing database keeps every byte.
