@@ -53,7 +53,7 @@ public struct AvalancheEngine: Sendable {
     public private(set) var dag: DAG
 
     // Processing vertices live in slots, so the vote walk uses array indexes, not hashing.
-    private var slotOf: [Hash256: Int32] = [:]
+    private var slotOf = Hash256Map<Int32>()
     private var slotVertex: [Vertex?] = []
     private var slotParents: [[Int32]] = []          // processing parents only
     private var slotTransactions: [[Int32]] = []     // transaction records, in vertex order
@@ -74,7 +74,7 @@ public struct AvalancheEngine: Sendable {
         var accepted = false
     }
 
-    private var recordOf: [Hash256: Int32] = [:]
+    private var recordOf = Hash256Map<Int32>()
     private var records: [TransactionRecord?] = []
     private var recordStamp: [UInt32] = []
     private var recordVotes: [Int32] = []
@@ -295,7 +295,6 @@ public struct AvalancheEngine: Sendable {
     /// Applies one poll's chits (each a responder's list of preferred vertex ids) and
     /// returns what it decided. Unknown and already-decided vertex ids carry no vote.
     public mutating func recordPoll(_ chits: [[Hash256]]) -> Decisions {
-        cachedFrontier = nil
         pollEpoch &+= 1
         touchedRecords.removeAll(keepingCapacity: true)
 
@@ -321,13 +320,17 @@ public struct AvalancheEngine: Sendable {
         for setIndex in liveSets {
             let i = Int(setIndex)
             if sets[i]!.pollEpoch == pollEpoch, let (choice, votes) = bestChoice(of: sets[i]!) {
+                let before = sets[i]!.snowball.preference
                 sets[i]!.snowball.recordPoll(votes: Int(votes), choice: choice, parameters: parameters)
+                // The preferred frontier depends on preferences only, not on confidence.
+                if sets[i]!.snowball.preference != before { cachedFrontier = nil }
             } else {
                 sets[i]!.snowball.recordUnsuccessfulPoll()
             }
             if sets[i]!.snowball.isFinalized { finalized.append(setIndex) }
         }
         guard !finalized.isEmpty else { return Decisions() }
+        cachedFrontier = nil
         for setIndex in finalized { decide(set: setIndex) }
         liveSets.removeAll { sets[Int($0)]?.decided ?? true }
         return settle()

@@ -80,11 +80,11 @@ final class NodeState {
     var nextPoll: UInt32 = 0
     var polls: [PollState] = []
     /// Vertices received whose parents are not all known yet.
-    var pending: [Hash256: Vertex] = [:]
+    var pending = Hash256Map<Vertex>()
     /// Missing parent → pending vertices waiting for it.
-    var waitingOn: [Hash256: [Hash256]] = [:]
+    var waitingOn = Hash256Map<[Hash256]>()
     /// Outstanding gets: vertex id → when asked.
-    var requested: [Hash256: SimInstant] = [:]
+    var requested = Hash256Map<SimInstant>()
     var deferred: [DeferredReply] = []
     var blockedVotes: [BlockedVote] = []
     /// Polls recorded so far (rounds).
@@ -95,7 +95,7 @@ final class NodeState {
     var protocolBytes: Int {
         var bytes = batch.count * 160 + polls.count * 256 + deferred.count * 96 + requested.count * 64
             + blockedVotes.count * 512
-        for vertex in pending.values { bytes += vertex.unsignedSize + vertex.signature.count + 96 }  // a sum: order-free
+        pending.forEachValue { bytes += $0.unsignedSize + $0.signature.count + 96 }  // a sum: order-free
         return bytes
     }
 }

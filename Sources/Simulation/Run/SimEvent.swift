@@ -32,7 +32,7 @@ struct MessageSlab {
     mutating func take(_ index: Int32) -> Message {
         count -= 1
         free.append(index)
-        defer { slots[Int(index)] = nil }
-        return slots[Int(index)]!
+        // Moved out, not copied: no retain and release of the vertex and id array it carries.
+        return slots[Int(index)].take()!
     }
 }

@@ -30,7 +30,7 @@ public final class Simulator {
     var metrics: RunMetrics
     /// Every vertex issued, by id: the nodes' disks. A node serves a fetch from it only
     /// for vertices it once held (pruning releases memory, not storage).
-    var archive: [Hash256: Vertex] = [:]
+    var archive = Hash256Map<Vertex>()
     var now = SimInstant.zero
     var events = 0
     /// How long a fetch may go unanswered before the vertex is asked for again: a few
