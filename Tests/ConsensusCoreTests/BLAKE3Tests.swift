@@ -553,6 +553,59 @@ struct BLAKE3FourWayTests {
     }
 }
 
+@Suite("BLAKE3 row-wise compression")
+struct BLAKE3RowWiseTests {
+    @Test("row-wise compressions equal scalar ones for random blocks, counters and flags")
+    func compressionsAgree() {
+        var random = BLAKE3TestRandom(state: 0x0B0E)
+        for trial in 0..<200 {
+            let cv = BLAKE3.ChainingValue(Hash256(bytes: random.bytes(32)))
+            let block = random.bytes(64)
+            let counter = trial < 100 ? random.next() : random.next() & 0xFFFF_FFFF
+            let blockLength = UInt32(random.next(below: 65))
+            let flags = UInt32(random.next(below: 128))
+            let scalar = block.withUnsafeBytes {
+                BLAKE3.compressScalar(
+                    cv, blockAt: $0.baseAddress!,
+                    counter: counter, blockLength: blockLength, flags: flags)
+            }
+            let message = block.withUnsafeBytes { BLAKE3RowMessage(loading: $0.baseAddress!) }
+            let rows = BLAKE3.compressRows(
+                BLAKE3RowChainingValue(cv), message,
+                counter: counter, blockLength: blockLength, flags: flags)
+            #expect(rows.chainingValue == scalar, "trial \(trial)")
+            #expect(rows.hash256 == scalar.hash256, "trial \(trial)")
+            let fromWords = block.withUnsafeBytes {
+                BLAKE3RowMessage(BLAKE3Message(loading: $0.baseAddress!))
+            }
+            let again = BLAKE3.compressRows(
+                BLAKE3RowChainingValue(cv), fromWords,
+                counter: counter, blockLength: blockLength, flags: flags)
+            #expect(again.chainingValue == scalar, "trial \(trial), from words")
+        }
+    }
+
+    @Test("row-wise chunks equal scalar chunks at every block boundary")
+    func chunksAgree() {
+        var random = BLAKE3TestRandom(state: 0xC4C4)
+        let input = random.bytes(1024)
+        let key = BLAKE3.ChainingValue(Hash256(bytes: random.bytes(32)))
+        for count in [0, 1, 63, 64, 65, 127, 128, 129, 500, 960, 1023, 1024] {
+            for flags in [0, BLAKE3.Flag.keyedHash] {
+                let (wide, narrow) = input.withUnsafeBytes { raw in
+                    (BLAKE3.chunkOutput(
+                        raw.baseAddress!, count: count, counter: 7, key: key, flags: flags, wide: true),
+                     BLAKE3.chunkOutput(
+                        raw.baseAddress!, count: count, counter: 7, key: key, flags: flags, wide: false))
+                }
+                #expect(wide.inputCV == narrow.inputCV, "count \(count)")
+                #expect(wide.blockLength == narrow.blockLength && wide.flags == narrow.flags)
+                #expect(wide.chainingValue() == narrow.chainingValue(), "count \(count)")
+            }
+        }
+    }
+}
+
 @Suite("BLAKE3 cross-check with b3sum")
 struct BLAKE3B3sumTests {
     /// Path of the `b3sum` executable, or `nil` when it is not installed.

@@ -91,6 +91,34 @@ struct DAGTests {
         #expect(other.topologicalOrder() == order)
     }
 
+    @Test func topologicalOrderIsHeightThenIDOnWideAndSparseDAGs() throws {
+        // Wide: 40 vertices on genesis share height 1, 25 share height 2.
+        var dag = freshDAG()
+        var level1: [Vertex] = []
+        for n in 0..<40 {
+            let v = vertex(on: [genesis], [tx(spending: [UInt64(n)], nonce: UInt64(n))], timestamp: Int64(n))
+            try dag.add(v)
+            level1.append(v)
+        }
+        var all = [genesis] + level1
+        for n in 0..<25 {
+            let v = vertex(on: [level1[n], level1[39 - n]], [tx(spending: [UInt64(100 + n)])], timestamp: Int64(n))
+            try dag.add(v)
+            all.append(v)
+        }
+        let expected = all.sorted { $0.height != $1.height ? $0.height < $1.height : $0.id < $1.id }.map(\.id)
+        #expect(dag.topologicalOrder() == expected)
+
+        // Sparse: heights 0, 1 and 1000 (inserted unchecked), far apart for their count.
+        var sparse = freshDAG()
+        let low = vertex(on: [genesis], [tx(spending: [1])])
+        let high = try Vertex(creator: 1, height: 1000, timestamp: 0, parents: [genesis.id],
+                              transactions: [tx(spending: [2])], signer: nil)
+        sparse.insert(high, status: .processing)
+        try sparse.add(low)
+        #expect(sparse.topologicalOrder() == [genesis.id, low.id, high.id])
+    }
+
     @Test func pruningReleasesTheAcceptedPrefix() throws {
         var dag = freshDAG()
         var chain = [genesis]

@@ -78,4 +78,18 @@ struct Hash256Tests {
         set.remove(a)
         #expect(set == [b])
     }
+
+    @Test("hash tables hold many hand-made hashes: small w0, equal w0 with other words differing")
+    func handMadeHashesInTables() {
+        var table: [Hash256: Int] = [:]
+        for n in 0..<5_000 { table[Hash256(w0: UInt64(n), w1: 0, w2: 0, w3: 0)] = n }
+        for n in 0..<50 { table[Hash256(w0: 7, w1: UInt64(n + 1), w2: 0, w3: 0)] = -n }
+        #expect(table.count == 5_050)
+        #expect(table[Hash256(w0: 4_321, w1: 0, w2: 0, w3: 0)] == 4_321)
+        #expect(table[Hash256(w0: 7, w1: 30, w2: 0, w3: 0)] == -29)
+        #expect(table[Hash256(w0: 5_000, w1: 0, w2: 0, w3: 0)] == nil)
+        let a = Hash256(w0: 99, w1: 1, w2: 2, w3: 3)
+        #expect(a._rawHashValue(seed: 12) == Hash256(w0: 99, w1: 1, w2: 2, w3: 3)._rawHashValue(seed: 12))
+        #expect(a._rawHashValue(seed: 12) != a._rawHashValue(seed: 13))
+    }
 }

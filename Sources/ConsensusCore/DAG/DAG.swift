@@ -62,7 +62,17 @@ public struct DAG: Sendable {
         public internal(set) var children: [Hash256]
         /// Its consensus status.
         public internal(set) var status: VertexStatus
+
+        /// Appends a child, making room for several at the first: a vertex usually gets
+        /// a few children, and growing from one by doubling reallocated three times.
+        mutating func addChild(_ id: Hash256) {
+            if children.isEmpty { children.reserveCapacity(DAG.initialChildCapacity) }
+            children.append(id)
+        }
     }
+
+    /// Room reserved for children when a vertex gets its first.
+    static let initialChildCapacity = 4
 
     private var entries: [Hash256: Entry] = [:]
     /// What stays of a released vertex: enough to accept or refuse vertices that name it.
@@ -112,7 +122,9 @@ public struct DAG: Sendable {
     public var prunedCount: Int { tombstones.count }
 
     /// Whether `id` is stored or was pruned.
-    public func contains(_ id: Hash256) -> Bool { entries[id] != nil || tombstones[id] != nil }
+    public func contains(_ id: Hash256) -> Bool {
+        entries.index(forKey: id) != nil || tombstones.index(forKey: id) != nil
+    }
     /// Whether `id` was released (pruned when accepted, dropped when rejected).
     public func isPruned(_ id: Hash256) -> Bool { tombstones[id] != nil }
     /// The stored vertex with `id`, if any.
@@ -123,12 +135,16 @@ public struct DAG: Sendable {
     public func status(_ id: Hash256) -> VertexStatus? { entries[id]?.status ?? tombstones[id]?.status }
 
     /// The height of a stored or released vertex.
-    public func height(_ id: Hash256) -> UInt64? { entries[id]?.vertex.height ?? tombstones[id]?.height }
+    public func height(_ id: Hash256) -> UInt64? {
+        // Read in place through the index: `entries[id]` would copy the entry.
+        if let index = entries.index(forKey: id) { return entries.values[index].vertex.height }
+        return tombstones[id]?.height
+    }
 
     /// Adds `vertex` after checking it; on error nothing changes.
     public mutating func add(_ vertex: Vertex) throws(DAGError) {
         try validate(vertex)
-        insert(vertex, status: .processing)
+        store(vertex, status: .processing)
     }
 
     /// Checks everything `add` checks, without changing the DAG.
@@ -155,10 +171,18 @@ public struct DAG: Sendable {
 
     /// Stores a vertex already known to be valid, e.g. a genesis vertex as accepted.
     public mutating func insert(_ vertex: Vertex, status: VertexStatus) {
+        precondition(!contains(vertex.id), "insert of a vertex the DAG already holds")
+        store(vertex, status: status)
+    }
+
+    /// Stores a vertex that is not in the DAG yet, linking it to its stored parents.
+    private mutating func store(_ vertex: Vertex, status: VertexStatus) {
         let id = vertex.id
-        precondition(!contains(id), "insert of a vertex the DAG already holds")
-        for parent in vertex.parents where entries[parent] != nil {
-            entries[parent]!.children.append(id)
+        for parent in vertex.parents {
+            // One hash-table lookup, the entry changed in place. A parent that is not
+            // stored (pruned) is not a leaf either.
+            guard let index = entries.index(forKey: parent) else { continue }
+            entries.values[index].addChild(id)
             if status != .rejected { leaves.remove(parent) }
         }
         entries[id] = Entry(vertex: vertex, children: [], status: status)
@@ -218,11 +242,62 @@ public struct DAG: Sendable {
 
     /// Every stored vertex ordered by (height, id): parents always come before children.
     public func topologicalOrder() -> [Hash256] {
-        var keyed: [(height: UInt64, id: Hash256)] = []
-        keyed.reserveCapacity(entries.count)
-        for (id, entry) in entries { keyed.append((entry.vertex.height, id)) }
-        keyed.sort { $0.height != $1.height ? $0.height < $1.height : $0.id < $1.id }
-        return keyed.map(\.id)
+        let count = entries.count
+        var ids: [Hash256] = []
+        ids.reserveCapacity(count)
+        var heights: [UInt64] = []
+        heights.reserveCapacity(count)
+        var lowest = UInt64.max
+        var highest: UInt64 = 0
+        // Through indices, so that the entries are read in place (iterating the pairs
+        // copies each entry, two reference-count updates apiece).
+        for index in entries.indices {
+            let id = entries.keys[index]
+            let height = entries.values[index].vertex.height
+            ids.append(id)
+            heights.append(height)
+            lowest = min(lowest, height)
+            highest = max(highest, height)
+        }
+        guard count > 1 else { return ids }
+        let span = highest - lowest
+        guard span < UInt64(2 * count) else {
+            // Heights far apart (an old vertex kept beside recent ones): compare pairs.
+            var keyed = Array(zip(heights, ids))
+            keyed.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+            return keyed.map(\.1)
+        }
+        // Counting sort by height: each vertex's slot comes from the number of vertices
+        // below its height; then each height's few vertices are put in id order.
+        var starts = [Int](repeating: 0, count: Int(span) + 2)
+        for height in heights { starts[Int(height - lowest) + 1] += 1 }
+        for level in 1..<starts.count { starts[level] += starts[level - 1] }
+        return [Hash256](unsafeUninitializedCapacity: count) { order, initialized in
+            var next = starts
+            for index in 0..<count {
+                let level = Int(heights[index] - lowest)
+                (order.baseAddress! + next[level]).initialize(to: ids[index])
+                next[level] += 1
+            }
+            initialized = count
+            for level in 0..<(starts.count - 1) where starts[level + 1] - starts[level] > 1 {
+                Self.sortIDs(UnsafeMutableBufferPointer(rebasing: order[starts[level]..<starts[level + 1]]))
+            }
+        }
+    }
+
+    /// Sorts a few ids in place: insertion sort for the usual handful, else the library sort.
+    private static func sortIDs(_ ids: UnsafeMutableBufferPointer<Hash256>) {
+        guard ids.count <= 16 else { var all = ids; all.sort(); return }
+        for end in 1..<ids.count {
+            let id = ids[end]
+            var slot = end
+            while slot > 0 && id < ids[slot - 1] {
+                ids[slot] = ids[slot - 1]
+                slot -= 1
+            }
+            ids[slot] = id
+        }
     }
 
     /// Releases accepted vertices that are not on the accepted frontier, keeping

@@ -22,7 +22,13 @@ extension BLAKE3 {
         /// The first 32 bytes of the root output: the default-length hash.
         @inline(__always)
         func rootHash() -> Hash256 {
-            BLAKE3.compress(
+            if BLAKE3.fourWay {
+                return BLAKE3.compressRows(
+                    BLAKE3RowChainingValue(inputCV), BLAKE3RowMessage(block),
+                    counter: 0, blockLength: blockLength, flags: flags | Flag.root
+                ).hash256
+            }
+            return BLAKE3.compressScalar(
                 inputCV, block, counter: 0, blockLength: blockLength, flags: flags | Flag.root
             ).hash256
         }
@@ -99,21 +105,36 @@ extension BLAKE3 {
     }
 
     /// The output of one chunk of `count` bytes (0…1024; 0 only for empty input) at
-    /// `bytes`: all blocks but the last are compressed, the last is left pending.
+    /// `bytes`: all blocks but the last are compressed, the last is left pending. With
+    /// `wide`, the blocks are compressed row-wise, the chaining value kept in rows.
     static func chunkOutput(
         _ bytes: UnsafeRawPointer?, count: Int, counter: UInt64,
-        key: ChainingValue, flags: UInt32
+        key: ChainingValue, flags: UInt32, wide: Bool = fourWay
     ) -> Output {
         precondition(count >= 0 && count <= chunkLength, "a chunk holds at most 1024 bytes")
         var cv = key
         var offset = 0
         var startFlag = Flag.chunkStart
-        while count - offset > blockLength {
-            cv = compress(
-                cv, blockAt: bytes! + offset,
-                counter: counter, blockLength: UInt32(blockLength), flags: flags | startFlag)
-            startFlag = 0
-            offset += blockLength
+        if wide {
+            if count - offset > blockLength {
+                var rows = BLAKE3RowChainingValue(key)
+                repeat {
+                    rows = compressRows(
+                        rows, BLAKE3RowMessage(loading: bytes! + offset), counter: counter,
+                        blockLength: UInt32(blockLength), flags: flags | startFlag)
+                    startFlag = 0
+                    offset += blockLength
+                } while count - offset > blockLength
+                cv = rows.chainingValue
+            }
+        } else {
+            while count - offset > blockLength {
+                cv = compressScalar(
+                    cv, blockAt: bytes! + offset,
+                    counter: counter, blockLength: UInt32(blockLength), flags: flags | startFlag)
+                startFlag = 0
+                offset += blockLength
+            }
         }
         let lastLength = count - offset
         let block = lastLength == blockLength
@@ -132,9 +153,10 @@ extension BLAKE3 {
         return chunkLength << (Int.bitWidth - 1 - fullChunks.leadingZeroBitCount)
     }
 
-    /// Whether whole chunks and parent nodes are hashed four at a time by default. Off in
-    /// debug builds, where vector code is not optimised and runs several times slower
-    /// than scalar code; the tests pass `wide: true` to cover the four-way code there too.
+    /// Whether the vector code is used by default: whole chunks and parent nodes four at
+    /// a time, single blocks row-wise. Off in debug builds, where vector code is not
+    /// optimised and runs several times slower than scalar code; the tests pass
+    /// `wide: true` or call the vector functions to cover them there too.
     static var fourWay: Bool {
         #if DEBUG
         false
