@@ -11,17 +11,21 @@
 /// Its only iteration, ``forEachValue(_:)``, is for aggregates whose result does not
 /// depend on order (sums, maxima): the order follows the table's history, and nothing in
 /// a simulation may depend on such an order.
+@frozen
 public struct Hash256Map<Value> {
-    private var keys: [Hash256]
-    private var values: [Value?]
-    private var shift: UInt64
-    /// Number of keys held.
-    public private(set) var count = 0
+    @usableFromInline var keys: [Hash256]
+    @usableFromInline var values: [Value?]
+    @usableFromInline var shift: UInt64
+    @usableFromInline var storedCount = 0
 
-    private static var minimumCapacity: Int { 16 }
+    /// Number of keys held.
+    @inlinable public var count: Int { storedCount }
+
+    @inlinable static var minimumCapacity: Int { 16 }
 
     /// Creates an empty map; it allocates nothing until the first key arrives, so that
     /// thousands of simulated nodes can each own maps they rarely use.
+    @inlinable
     public init() {
         keys = []
         values = []
@@ -32,16 +36,16 @@ public struct Hash256Map<Value> {
     @inlinable public var isEmpty: Bool { count == 0 }
 
     /// Number of buckets: zero, or a power of two.
-    public var capacity: Int { keys.count }
+    @inlinable public var capacity: Int { keys.count }
 
-    @inline(__always)
-    private func bucket(_ key: Hash256) -> Int {
+    @inlinable @inline(__always)
+    func bucket(_ key: Hash256) -> Int {
         Int(truncatingIfNeeded: ((key.w0 ^ key.w3) &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
     /// The bucket holding `key`, or the empty bucket where it would go.
-    @inline(__always)
-    private func probe(_ key: Hash256) -> (index: Int, found: Bool) {
+    @inlinable @inline(__always)
+    func probe(_ key: Hash256) -> (index: Int, found: Bool) {
         if keys.isEmpty { return (0, false) }
         let mask = keys.count - 1
         var index = bucket(key)
@@ -53,6 +57,7 @@ public struct Hash256Map<Value> {
     }
 
     /// The value for `key`; assigning `nil` removes the key.
+    @inlinable
     public subscript(key: Hash256) -> Value? {
         get {
             let (index, found) = probe(key)
@@ -69,6 +74,7 @@ public struct Hash256Map<Value> {
 
     /// The value for `key`, or `defaultValue` when absent; mutating through it inserts
     /// the default first and then changes the stored value in place.
+    @inlinable
     public subscript(key: Hash256, default defaultValue: @autoclosure () -> Value) -> Value {
         get { self[key] ?? defaultValue() }
         _modify {
@@ -83,16 +89,18 @@ public struct Hash256Map<Value> {
     }
 
     /// Whether the map holds `key`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func contains(_ key: Hash256) -> Bool { probe(key).found }
 
     /// Calls `body` with every value, in an order that follows the table's history; use
     /// it only for results that do not depend on order, such as sums.
+    @inlinable
     public func forEachValue(_ body: (Value) throws -> Void) rethrows {
         for value in values { if let value { try body(value) } }
     }
 
-    private mutating func insert(_ value: Value, for key: Hash256) {
+    @inlinable
+    mutating func insert(_ value: Value, for key: Hash256) {
         let (index, found) = probe(key)
         if found {
             values[index] = value
@@ -102,28 +110,29 @@ public struct Hash256Map<Value> {
     }
 
     /// Stores a key known to be absent, whose probe ended at `index`; returns where it went.
-    private mutating func insertNew(_ value: Value, for key: Hash256, at index: Int) -> Int {
+    @inlinable
+    mutating func insertNew(_ value: Value, for key: Hash256, at index: Int) -> Int {
         if (count + 1) * 4 > keys.count * 3 {
             resize(to: max(Self.minimumCapacity, keys.count * 2))
             let moved = probe(key).index
             keys[moved] = key
             values[moved] = value
-            count += 1
+            storedCount += 1
             return moved
         }
         keys[index] = key
         values[index] = value
-        count += 1
+        storedCount += 1
         return index
     }
 
     /// Removes `key` and returns its value, if it was there.
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func removeValue(forKey key: Hash256) -> Value? {
         let (index, found) = probe(key)
         guard found else { return nil }
         let removed = values[index].take()
-        count -= 1
+        storedCount -= 1
         // Shift back every following entry of the run whose home bucket does not lie
         // strictly after the hole (cyclically), so no probe sequence is broken.
         let mask = keys.count - 1
@@ -146,14 +155,16 @@ public struct Hash256Map<Value> {
     }
 
     /// Removes every key and releases the table.
+    @inlinable
     public mutating func removeAll() {
         keys = []
         values = []
         shift = 0
-        count = 0
+        storedCount = 0
     }
 
-    private mutating func resize(to size: Int) {
+    @inlinable
+    mutating func resize(to size: Int) {
         let oldKeys = keys
         var oldValues = values
         keys = Array(repeating: .zero, count: size)
