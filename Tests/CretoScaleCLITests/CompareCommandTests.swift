@@ -37,6 +37,20 @@ struct CompareCommandTests {
         #expect(result.stdout.hasSuffix("no regression: 4 same, 1 info (tolerance 20%)\n"), "stdout: \(result.stdout)")
     }
 
+    @Test(arguments: [(430.0, Int32(0), "same"), (450.0, Int32(1), "WORSE")])
+    func defaultToleranceIsTenPercent(candidateP95: Double, status: Int32, verdict: String) throws {
+        let (scratch, database) = try Self.seeded(candidateP95: candidateP95)
+        defer { scratch.remove() }
+
+        let result = try scratch.run("compare", "1", "2", "--db", database)
+
+        #expect(result.status == status, "stdout: \(result.stdout)")
+        #expect(result.stdout.split(separator: "\n").contains {
+            let words = fields(String($0))
+            return words.first == "latency.p95" && words.last == verdict
+        }, "stdout: \(result.stdout)")
+    }
+
     @Test func equalRunsExitZero() throws {
         let (scratch, database) = try Self.seeded(candidateP95: 400)
         defer { scratch.remove() }
@@ -45,7 +59,7 @@ struct CompareCommandTests {
 
         #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         #expect(result.stdout.contains("the digests are equal"))
-        #expect(result.stdout.hasSuffix("no regression: 4 same, 1 info (tolerance 5%)\n"))
+        #expect(result.stdout.hasSuffix("no regression: 4 same, 1 info (tolerance 10%)\n"))
         #expect(result.stderr.isEmpty)
     }
 
@@ -77,7 +91,7 @@ struct CompareCommandTests {
         #expect(forward.status == 1)
         let comparison = try JSONDecoder().decode(RunComparison.self, from: Data(forward.stdout.utf8))
         #expect(comparison.hasRegression)
-        #expect(comparison.tolerancePercent == 5)
+        #expect(comparison.tolerancePercent == 10)
 
         let markdown = try scratch.run("compare", "1", "2", "--markdown", "--db", database)
         #expect(markdown.status == 1)

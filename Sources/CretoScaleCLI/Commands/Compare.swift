@@ -42,7 +42,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     /// The tolerance when `--tolerance` is not given, in percent.
-    static let defaultTolerancePercent = 5.0
+    static let defaultTolerancePercent = 10.0
 
     @Argument(
         help: ArgumentHelp(
