@@ -144,6 +144,60 @@ struct AvalancheEngineTests {
         }
     }
 
+    /// The frontier kept across polls and updated on arrivals equals the one computed afresh,
+    /// through a random history of arrivals (conflicting, on several parents, built on the
+    /// engine's own choice of parents), polls with mixed chits, decisions and pruning.
+    @Test func cachedFrontierAlwaysEqualsTheFreshOne() throws {
+        for seed in UInt64(1)...20 {
+            var rng = TestGenerator(seed: seed)
+            var e = engine()
+            var known: [Vertex] = [genesis]
+            var nonce: UInt64 = 0
+            for step in 0..<400 {
+                switch PeerSampling.uniform(below: 10, using: &rng) {
+                case 0..<4:
+                    // A vertex on one to three known, undecided-or-accepted vertices, or on the
+                    // engine's preferred parents; a third of its inputs collide with earlier ones.
+                    nonce += 1
+                    let input = PeerSampling.uniform(below: 3, using: &rng) == 0
+                        ? UInt64(PeerSampling.uniform(below: Int(nonce), using: &rng)) : nonce + 1_000
+                    let parents: [Vertex]
+                    if PeerSampling.uniform(below: 2, using: &rng) == 0 {
+                        let ids = e.parentsForNewVertex(count: 3)
+                        parents = known.filter { ids.contains($0.id) }
+                    } else {
+                        let held = known.filter { e.dag.status($0.id) != .rejected && e.holds($0.id) }
+                        parents = (0..<1 + PeerSampling.uniform(below: 3, using: &rng)).map { _ in
+                            held[PeerSampling.uniform(below: held.count, using: &rng)]
+                        }.reduce(into: []) { list, v in if !list.contains(where: { $0.id == v.id }) { list.append(v) } }
+                    }
+                    let v = vertex(on: parents, [tx(spending: [input], nonce: nonce)], timestamp: Int64(step))
+                    if (try? e.add(v)) != nil { known.append(v) }
+                case 4..<9:
+                    // Either every chit names one recent vertex (which flips preferences
+                    // between conflicting ones), or the chits mix the frontier and recent vertices.
+                    let frontier = e.preferredFrontier()
+                    let candidates = known.suffix(12)
+                    func recent() -> Hash256 {
+                        candidates[candidates.startIndex + PeerSampling.uniform(below: candidates.count, using: &rng)].id
+                    }
+                    let poll: [[Hash256]]
+                    if PeerSampling.uniform(below: 2, using: &rng) == 0 {
+                        poll = Array(repeating: [recent()], count: 5)
+                    } else {
+                        poll = (0..<5).map { _ in
+                            PeerSampling.uniform(below: 3, using: &rng) == 0 || frontier.isEmpty ? [recent()] : frontier
+                        }
+                    }
+                    _ = e.recordPoll(poll)
+                default:
+                    if PeerSampling.uniform(below: 4, using: &rng) == 0 { e.prune() }
+                }
+                #expect(e.preferredFrontier() == e.uncachedPreferredFrontier(), "seed \(seed), step \(step)")
+            }
+        }
+    }
+
     @Test func pruningKeepsTheEngineWorking() throws {
         var e = engine()
         var last = genesis

@@ -191,7 +191,6 @@ public struct AvalancheEngine: Sendable {
     public mutating func add(_ vertex: Vertex) throws(EngineError) -> Decisions {
         try validate(vertex)
         dag.insert(vertex, status: .processing)
-        cachedFrontier = nil
 
         let slot = allocateSlot(for: vertex)
         var doomed = false
@@ -225,7 +224,11 @@ public struct AvalancheEngine: Sendable {
         var decisions = Decisions()
         decisions.rejectedTransactions = pendingRejected
         pendingRejected.removeAll()
-        guard doomed || acceptable else { return decisions }
+        guard doomed || acceptable else {
+            updateFrontier(adding: slot)
+            return decisions
+        }
+        cachedFrontier = nil
         processingOrder.removeLast()
         if doomed { reject(slot, into: &decisions) } else { accept(slot, into: &decisions) }
         return decisions
@@ -579,6 +582,36 @@ public struct AvalancheEngine: Sendable {
         frontier.sort()
         cachedFrontier = frontier
         return frontier
+    }
+
+    /// Brings a valid cached frontier up to date with a new processing vertex, without the
+    /// full walk: a vertex added with nothing decided changes no preference (a new choice
+    /// joins a conflict set without moving its preference) and no other vertex's strength,
+    /// so the frontier changes only when the newcomer is strongly preferred, and then it
+    /// replaces its parents. Every parent of a new vertex is held, so a parent in the
+    /// frontier is either a strong processing vertex or an accepted leaf; both are buried.
+    private mutating func updateFrontier(adding slot: Int32) {
+        guard var frontier = cachedFrontier else { return }
+        let s = Int(slot)
+        if strongScratch.count < slotVertex.count {
+            strongScratch.append(contentsOf: repeatElement(false, count: slotVertex.count - strongScratch.count))
+        }
+        let strong = !slotDoomed[s] && slotParents[s].allSatisfy({ strongScratch[Int($0)] })
+            && slotTransactions[s].allSatisfy({ isPreferred($0) })
+        strongScratch[s] = strong
+        guard strong else { return }
+        let vertex = slotVertex[s]!
+        frontier.removeAll { vertex.parents.contains($0) }
+        let position = frontier.firstIndex { $0 > vertex.id } ?? frontier.endIndex
+        frontier.insert(vertex.id, at: position)
+        cachedFrontier = frontier
+    }
+
+    /// The preferred frontier computed afresh, ignoring the cache (for tests of the cache).
+    func uncachedPreferredFrontier() -> [Hash256] {
+        var copy = self
+        copy.cachedFrontier = nil
+        return copy.preferredFrontier()
     }
 
     private func isPreferred(_ record: Int32) -> Bool {
