@@ -56,6 +56,8 @@ struct FaultState {
     var downtimeTotal: Int64 = 0
     /// Nodes whose storage failed while down: they restart empty.
     var wipeAtRestart: [Bool] = []
+    /// When each node's storage began: 0, or its restart after a disk failure (nanoseconds).
+    var storageSince: [Int64] = []
 
     // Catch-up after a restart.
     /// Nodes fetching history with get-ancestors.
@@ -97,11 +99,15 @@ struct FaultState {
         downIntervals = Array(repeating: [], count: n)
         catchingUp = Array(repeating: false, count: n)
         wipeAtRestart = Array(repeating: false, count: n)
+        storageSince = Array(repeating: 0, count: n)
         rejoinMissing = Array(repeating: [], count: n)
         rejoinStart = Array(repeating: -1, count: n)
         for spec in specs {
-            precondition(spec.every.map { every in spec.length.map { $0 <= every } ?? false } ?? true,
-                         "a repeating fault must end before its next occurrence starts")
+            // Occurrences with a length must not overlap: an occurrence's end undoes what it did.
+            // Without a length they last to the end of the run, and repeated ones add up.
+            if let every = spec.every, let length = spec.length {
+                precondition(length <= every, "a repeating fault must end before its next occurrence starts")
+            }
             switch spec.action {
             case .cpuThrottle: if cpuScale.isEmpty { cpuScale = Array(repeating: 1, count: n) }
             case .clockSkew:

@@ -19,11 +19,11 @@ extension Simulator {
 
     // MARK: - Get-ancestors
 
-    /// Answers a get-ancestors: each named vertex the node holds and its ancestors
+    /// Answers a get-ancestors: each named vertex the node has stored and its ancestors
     /// (which it necessarily once held: a vertex is added only after its parents), newest
     /// first up to the limits, sent oldest first. The bodies come from memory or the node's disk.
     func serveAncestors(at node: Int, to asker: Int, naming ids: [Hash256]) {
-        var frontier = ids.filter { nodes[node].engine.holdsInPlace($0) }
+        var frontier = ids.filter { hasOnDisk($0, at: node) }
         var seen = Set<Hash256>()             // membership only: the walk order is the array's
         var found: [(order: Int, vertex: Vertex)] = []
         var bytes = 0
@@ -50,6 +50,16 @@ extension Simulator {
         send(Message(kind: .ancestors, from: Int32(node), to: Int32(asker), poll: 0, vertex: nil,
                      ids: found.map(\.vertex.id)),
              bytes: messageHeaderBytes + 4 + bytes)
+    }
+
+    /// Whether `node` has vertex `id` in memory or on its disk. The engine forgets the oldest
+    /// tombstones of pruned vertices, not the disk: a vertex made since the node's storage
+    /// began (at the start, or at its restart after a disk failure) that the archive holds is
+    /// one it added, since it accepted everything accepted before it could name newer vertices.
+    private func hasOnDisk(_ id: Hash256, at node: Int) -> Bool {
+        if nodes[node].engine.holdsInPlace(id) { return true }
+        guard let vertex = archive[id] else { return false }
+        return vertex.timestamp >= faults.storageSince[node]
     }
 
     /// Takes an ancestors answer: adds its vertices oldest first.

@@ -171,6 +171,7 @@ extension Simulator {
             state.engine = engine
             state.acceptedSincePrune = 0
             faults.storageLosses += 1
+            faults.storageSince[node] = now.nanoseconds
         } else {
             _ = state.engine.prune()
         }

@@ -135,6 +135,7 @@ extension Simulator {
         metrics.series.append(SeriesSample(second: second, name: "node.memory.mean", value: memSum / n))
         metrics.series.append(SeriesSample(second: second, name: "node.bandwidth.mean", value: bwSum / n))
         metrics.series.append(SeriesSample(second: second, name: "messages.inFlight", value: Double(messages.count)))
+        if faults.enabled { metrics.series.append(SeriesSample(second: second, name: "nodes.live", value: Double(live))) }
         guard now > metrics.warmupEnd else { return }
         metrics.resourceSamples += 1
         metrics.cpuSum += cpuSum / n; metrics.cpuMax = max(metrics.cpuMax, cpuMax)
