@@ -227,3 +227,21 @@ struct FaultDeterminismTests {
         #expect(first.digest != other.digest)
     }
 }
+
+@Suite("Faults: repetition")
+struct FaultRepetitionTests {
+    /// Without `for`, each occurrence lasts to the end of the run: crashes add up.
+    @Test func repeatedCrashesWithoutALengthAddUp() throws {
+        let options = faultOptions(seconds: 4, faults: [
+            FaultSpec(.crash(wipesStorage: false), target: .count(2), start: .seconds(1), every: .seconds(1)),
+        ])
+        let simulator = try Simulator(options: options)
+        let result = simulator.run()
+        #expect(result.value("faults.crashes") == 6)
+        #expect(simulator.nodes.filter { !$0.alive }.count == 6)
+        #expect(result.value("rejoin.count") == 0)
+        // Down 3 s, 2 s and 1 s: 12 node-seconds of 96.
+        #expect(abs(result.value("uptime.percent")! - (100 - 100 * 12.0 / 96)) < 1e-9)
+        #expect(result.value("safety.violations") == 0)
+    }
+}
