@@ -138,16 +138,18 @@ extension Simulator {
     /// liveness deadline before `since` until now is accepted by every live node.
     func watchRecovery(since: Int64) {
         let low = faults.log.firstPosition(atOrAfter: since - options.livenessDeadline.nanoseconds)
-        let live = Int32(metrics.liveNodes)
-        var remaining = 0
-        for position in low..<faults.log.end where faults.log[position].acceptedBy < live { remaining += 1 }
-        faults.recoveries.append(RecoveryWatch(start: now, low: low, high: faults.log.end, remaining: remaining))
+        var watch = RecoveryWatch(start: now, low: low, high: faults.log.end, remaining: 0)
+        watch.remaining = waitingCount(watch)
+        faults.recoveries.append(watch)
         finishRecoveries(at: now)
     }
 
     private func finishRecoveries(at time: SimInstant) {
         var w = 0
         while w < faults.recoveries.count {
+            // The running count can be short when the live node count rose since it was
+            // taken: count again before calling the agreement complete.
+            if faults.recoveries[w].remaining <= 0 { faults.recoveries[w].remaining = waitingCount(faults.recoveries[w]) }
             if faults.recoveries[w].remaining <= 0 {
                 faults.recoverySeconds.append(Double((max(time, faults.recoveries[w].start) - faults.recoveries[w].start).nanoseconds) / 1e9)
                 faults.recoveries.remove(at: w)
@@ -160,14 +162,16 @@ extension Simulator {
     /// Counts again what each watch waits for (the live node count may have changed).
     func recheckRecoveries() {
         guard !faults.recoveries.isEmpty else { return }
-        let live = Int32(metrics.liveNodes)
-        for w in faults.recoveries.indices {
-            var remaining = 0
-            for position in faults.recoveries[w].low..<faults.recoveries[w].high
-                where faults.log[position].acceptedBy < live { remaining += 1 }
-            faults.recoveries[w].remaining = remaining
-        }
+        for w in faults.recoveries.indices { faults.recoveries[w].remaining = waitingCount(faults.recoveries[w]) }
         finishRecoveries(at: now)
+    }
+
+    /// Transactions of a watch not yet accepted by as many nodes as are live.
+    private func waitingCount(_ watch: RecoveryWatch) -> Int {
+        let live = Int32(metrics.liveNodes)
+        var remaining = 0
+        for position in watch.low..<watch.high where faults.log[position].acceptedBy < live { remaining += 1 }
+        return remaining
     }
 
     /// Forgets log entries no measurement can need: older than a liveness deadline before
