@@ -245,3 +245,22 @@ struct FaultRepetitionTests {
         #expect(result.value("safety.violations") == 0)
     }
 }
+
+@Suite("Faults: liveness")
+struct FaultLivenessTests {
+    /// A transaction waiting in a crashed origin's batch is decided after its restart, past the
+    /// deadline in simulated time but not in the origin's up time: it is not stalled.
+    @Test func aDownOriginsTransactionsDoNotCountAsStalled() throws {
+        var options = faultOptions(seconds: 7, tps: 100, faults: [
+            FaultSpec(.crash(wipesStorage: false), target: .nodes([3]), start: .seconds(2), length: .seconds(3)),
+        ])
+        options.batchInterval = .milliseconds(400)     // the origin holds its batch when it crashes
+        options.pollTimeout = .milliseconds(300)
+        options.livenessDeadline = .milliseconds(2_500)
+        let result = try run(options)
+        let slowest = try #require(result.value("latency.max"))
+        #expect(slowest > 3_000, "slowest \(slowest) ms")   // waited through the 3 s downtime
+        #expect(result.value("liveness.stalled") == 0)
+        #expect(result.value("safety.violations") == 0)
+    }
+}
