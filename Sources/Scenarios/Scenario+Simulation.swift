@@ -45,6 +45,40 @@ extension Scenario {
         case .random: options.workload.pattern = .random(peak: peak, period: workload.period.simDuration)
         }
         options.seriesInterval = series.interval.simDuration
+        options.memoryLimitMB = node.memoryLimitMB
+        options.faults = faults.map(\.faultSpec)
         return options
+    }
+}
+
+extension Scenario.Fault {
+    /// The simulator's form of this fault. Validation has made sure the kind's required
+    /// keys are present (the variant rules of `ScenarioFormat.fault`).
+    var faultSpec: FaultSpec {
+        let action: FaultSpec.Action
+        var length = duration?.simDuration
+        switch kind {
+        case .crash, .churn: action = .crash(wipesStorage: false)
+        case .restart:
+            action = .crash(wipesStorage: false)
+            length = length ?? .zero                  // a restart without `for` comes straight back
+        case .diskFailure:
+            action = .crash(wipesStorage: true)
+            length = length ?? .zero
+        case .partition: action = .partition(groups: groups, oneWay: oneWay)
+        case .latencySpike: action = .latencySpike(factor: factor ?? 1)
+        case .packetLoss: action = .packetLoss(rate: rate ?? 0)
+        case .cpuThrottle: action = .cpuThrottle(speed: speed ?? 1)
+        case .memoryPressure: action = .memoryPressure(limitMB: limitMB ?? 0)
+        case .clockSkew: action = .clockSkew(offset: offset?.simDuration ?? .zero, driftPPM: drift ?? 0)
+        }
+        let target: FaultSpec.Target
+        switch self.target {
+        case .all: target = .all
+        case let .count(count): target = .count(count)
+        case let .nodes(list): target = .nodes(list)
+        }
+        return FaultSpec(action, target: target, start: at.simDuration, length: length,
+                         every: every?.simDuration, until: until?.simDuration)
     }
 }

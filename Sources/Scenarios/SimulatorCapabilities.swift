@@ -38,12 +38,12 @@ public struct SimulatorCapabilities: Sendable, Equatable {
     /// What this build of the simulator supports. Edit here as features land.
     public static var current: SimulatorCapabilities {
         SimulatorCapabilities(
-            faultKinds: [],
+            faultKinds: Set(Scenario.Fault.Kind.allCases),
             byzantineBehaviors: [],
             stakeWeightedByzantine: false,
             detection: false,
             workloadPatterns: Set(Scenario.Workload.Pattern.allCases),
-            memoryLimit: false
+            memoryLimit: true
         )
     }
 

@@ -16,6 +16,8 @@ struct MetricCatalogTests {
             "byzantine.detection.recall", "byzantine.detection.falsePositiveRate", "byzantine.detection.seconds",
             "transactions.submitted", "transactions.accepted", "transactions.rejected", "transactions.pending",
             "vertices.issued", "node.oom", "node.crashes",
+            "faults.crashes", "faults.storageLosses", "clock.timestampError.max", "recovery.incomplete",
+            "partition.sidesDeciding", "rejoin.max", "rejoin.count", "rejoin.incomplete",
             "sim.events", "sim.eventsPerSecond", "sim.wallSeconds", "sim.speedup", "sim.rssMB",
         ]
         let names = MetricCatalog.all.map(\.name)

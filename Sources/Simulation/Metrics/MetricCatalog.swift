@@ -120,6 +120,12 @@ public enum MetricCatalog {
                "Nodes that ran out of memory"),
         metric("uptime.percent", percent, .higherIsBetter,
                "Share of node-time the nodes were up and taking part in consensus"),
+        metric("faults.crashes", count, .neither,
+               "Node crashes injected by faults (crash, restart, churn, disk failure)"),
+        metric("faults.storageLosses", count, .neither,
+               "Nodes that lost their storage to a disk failure and resynchronised from peers"),
+        metric("clock.timestampError.max", milliseconds, .neither,
+               "Largest difference between a skewed node's clock and simulated time when it made a vertex"),
     ]
 
     private static let resources: [MetricInfo] = [
@@ -150,9 +156,19 @@ public enum MetricCatalog {
 
     private static let recovery: [MetricInfo] = [
         metric("recovery.seconds", seconds, .lowerIsBetter,
-               "Time after a fault ends until throughput and agreement are back"),
+               "Longest time from the heal of a partition until every transaction accepted anywhere is accepted by every live node"),
+        metric("recovery.incomplete", count, .lowerIsBetter,
+               "Partitions after whose heal the nodes had not agreed by the end of the run"),
+        metric("partition.sidesDeciding", count, .neither,
+               "Fewest partition groups in which transactions submitted during a partition were accepted"),
         metric("rejoin.p95", seconds, .lowerIsBetter,
-               "95th percentile time for a restarted node to catch up with its peers"),
+               "95th percentile time for a restarted node to accept what the others accepted before its restart"),
+        metric("rejoin.max", seconds, .lowerIsBetter,
+               "Longest time for a restarted node to accept what the others accepted before its restart"),
+        metric("rejoin.count", count, .neither,
+               "Restarted nodes that caught up with their peers"),
+        metric("rejoin.incomplete", count, .lowerIsBetter,
+               "Restarted nodes that had not caught up by the end of the run or crashed again first"),
     ]
 
     private static let detection: [MetricInfo] = [

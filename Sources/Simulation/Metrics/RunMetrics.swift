@@ -67,7 +67,9 @@ extension Simulator {
             metrics.digest.update(tx.nonce)
             let slot = metrics.interval(of: time)
             if slot < metrics.acceptedPerInterval.count { metrics.acceptedPerInterval[slot] += 1 }
-            if age > metrics.options.livenessDeadline.nanoseconds { metrics.stalled += 1 }
+            // The deadline runs only while the origin is up: a crashed node's transactions wait for it.
+            if age - faults.downtime(of: node, from: entry.submitTime, to: time.nanoseconds)
+                > metrics.options.livenessDeadline.nanoseconds { metrics.stalled += 1 }
             if entry.submitTime >= metrics.warmupEnd.nanoseconds {
                 _ = metrics.latency.record(UInt64(max(0, age / 1_000)))
                 if entry.pollsAtIssue >= 0 {
@@ -92,6 +94,11 @@ extension Simulator {
             metrics.digest.update(UInt64(time.nanoseconds) | 1 << 63)
             metrics.digest.update(tx.nonce)
         }
+    }
+
+    /// How long a transaction has waited at its origin by `time`, not counting the origin's downtime.
+    func upAge(_ entry: TransactionLedger.Entry, at time: Int64) -> Int64 {
+        time - entry.submitTime - faults.downtime(of: Int(entry.origin), from: entry.submitTime, to: time)
     }
 
     /// Live nodes that follow the protocol: the nodes whose acceptance finality waits for.
@@ -128,6 +135,7 @@ extension Simulator {
         metrics.series.append(SeriesSample(second: second, name: "node.memory.mean", value: memSum / n))
         metrics.series.append(SeriesSample(second: second, name: "node.bandwidth.mean", value: bwSum / n))
         metrics.series.append(SeriesSample(second: second, name: "messages.inFlight", value: Double(messages.count)))
+        if faults.enabled { metrics.series.append(SeriesSample(second: second, name: "nodes.live", value: Double(live))) }
         guard now > metrics.warmupEnd else { return }
         metrics.resourceSamples += 1
         metrics.cpuSum += cpuSum / n; metrics.cpuMax = max(metrics.cpuMax, cpuMax)
@@ -141,7 +149,8 @@ extension Simulator {
         ledger.retire { entry in
             if entry.decidedBy >= liveCount { return true }
             guard entry.submitTime < horizon else { return false }
-            if !entry.acceptedAtOrigin && !entry.rejectedAtOrigin { stalledAtRetirement += 1 }
+            if !entry.acceptedAtOrigin && !entry.rejectedAtOrigin
+                && upAge(entry, at: now.nanoseconds) > options.livenessDeadline.nanoseconds { stalledAtRetirement += 1 }
             return true
         }
         metrics.stalled += stalledAtRetirement
@@ -154,7 +163,7 @@ extension RunMetrics {
         let end = SimInstant.zero + options.duration
         var stalledAtEnd = stalled
         for entry in simulator.ledger.live where !entry.acceptedAtOrigin && !entry.rejectedAtOrigin {
-            if end.nanoseconds - entry.submitTime > options.livenessDeadline.nanoseconds { stalledAtEnd += 1 }
+            if simulator.upAge(entry, at: end.nanoseconds) > options.livenessDeadline.nanoseconds { stalledAtEnd += 1 }
         }
         let measured = max(1e-9, Double((options.duration - options.warmup).nanoseconds) / 1e9)
         var values: [String: Double] = [:]
@@ -212,6 +221,7 @@ extension RunMetrics {
         values["transactions.pending"] = Double(submitted - acceptedAtOrigin - rejectedAtOrigin)
         values["vertices.issued"] = Double(verticesIssued)
         values["sim.events"] = Double(simulator.events)
+        for (name, value) in simulator.faultMetrics() { values[name] = value }
 
         var metrics: [MetricValue] = []
         for info in MetricCatalog.all {

@@ -25,6 +25,12 @@ public struct Network: Sendable {
     public var latencyFactor = 1.0
     /// Loss added to the profile's (packet-loss faults), 0 normally.
     public var extraLossRate = 0.0
+    /// Latency multiplier per node (latency-spike faults on some nodes): a message is slowed
+    /// by the larger factor of its two ends. Empty when no such fault exists.
+    public var nodeLatencyFactor: [Double] = []
+    /// Loss added per node (packet-loss faults on some nodes): a message suffers the larger
+    /// of its two ends'. Empty when no such fault exists.
+    public var nodeExtraLoss: [Double] = []
 
     /// Creates the network for `nodeCount` nodes, spreading them over the regions.
     public init(options: NetworkOptions, nodeCount: Int, streams: RandomStreams) {
@@ -87,7 +93,7 @@ public struct Network: Sendable {
         guard let groups = partitionGroup else { return false }
         let a = groups[from], b = groups[to]
         if a == b { return false }
-        return oneWayPartition ? a < b : true
+        return oneWayPartition ? a == 0 : true
     }
 
     /// Sends `bytes` from `from` to `to` at `now`: the arrival instant, or nil when the
@@ -100,12 +106,14 @@ public struct Network: Sendable {
             departure = start + SimDuration(nanoseconds: Int64((Double(bytes) * nanosPerByte).rounded(.up)))
             uploadFreeAt[from] = departure
         }
-        let loss = options.lossRate + extraLossRate
+        var loss = options.lossRate + extraLossRate
+        if !nodeExtraLoss.isEmpty { loss += max(nodeExtraLoss[from], nodeExtraLoss[to]) }
         if loss > 0 && random.nextDouble() < loss { return nil }
         if isCut(from: from, to: to) { return nil }
         let base = baseLatency(from, to)
         var latency = Double(base.nanoseconds) * (1 + options.jitter * random.nextDouble())
         latency *= latencyFactor
+        if !nodeLatencyFactor.isEmpty { latency *= max(nodeLatencyFactor[from], nodeLatencyFactor[to]) }
         return departure + SimDuration(nanoseconds: Int64(latency))
     }
 
@@ -114,7 +122,7 @@ public struct Network: Sendable {
         max(.zero, uploadFreeAt[node] - now)
     }
 
-    /// Splits the nodes into groups (index per node); `oneWay` cuts only lower → higher groups.
+    /// Splits the nodes into groups (index per node); `oneWay` cuts only messages from group 0 to the others.
     public mutating func partition(groups: [UInt8], oneWay: Bool) {
         precondition(groups.count == uploadFreeAt.count, "one partition group per node")
         partitionGroup = groups

@@ -12,6 +12,10 @@ enum MessageKind: UInt8 {
     case get
     /// A vertex, answering a get.
     case put
+    /// A request for a vertex and its ancestors, sent by a node catching up after a restart.
+    case getAncestors
+    /// Vertices answering a get-ancestors, oldest first.
+    case ancestors
 }
 
 /// A message in flight. Bodies live in a slab so that events stay small.

@@ -40,6 +40,13 @@ public struct SimulationOptions: Sendable {
     public var seriesInterval: SimDuration = .seconds(1)
     /// A transaction still undecided at its origin this long after submission counts as stalled.
     public var livenessDeadline: SimDuration = .seconds(30)
+    /// Faults injected during the run.
+    public var faults: [FaultSpec] = []
+    /// Memory a node may hold before it is killed as out of memory, in MB; nil = no limit.
+    public var memoryLimitMB: Int?
+    /// How long a node killed for running out of memory stays down before its supervisor
+    /// (systemd, Kubernetes) restarts it: a back-off of a few seconds.
+    public var restartAfterOOM: SimDuration = .seconds(5)
 
     /// Options for `nodes` nodes, every other field at its default.
     public init(nodes: Int) { self.nodes = nodes }

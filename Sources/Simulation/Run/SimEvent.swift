@@ -10,6 +10,8 @@ enum SimEvent {
     case submit
     /// A series interval ends.
     case seriesTick
+    /// Something the fault injector scheduled.
+    case fault(FaultEvent)
 }
 
 /// Message bodies by index, with a free list: the event queue carries only the index.

@@ -33,6 +33,10 @@ extension Simulator {
             }
         case .put:
             receive(message.vertex!, at: node, from: from)
+        case .getAncestors:
+            serveAncestors(at: node, to: from, naming: message.ids)
+        case .ancestors:
+            receiveAncestors(at: node, from: from, ids: message.ids)
         }
     }
 
@@ -90,7 +94,8 @@ extension Simulator {
     private func request(_ id: Hash256, at node: Int, from: Int) {
         if let asked = nodes[node].requested[id], now - asked < requestTimeout { return }
         nodes[node].requested[id] = now
-        send(Message(kind: .get, from: Int32(node), to: Int32(from), poll: 0, vertex: nil, ids: [id]),
+        send(Message(kind: isCatchingUp(node) ? .getAncestors : .get, from: Int32(node), to: Int32(from), poll: 0,
+                     vertex: nil, ids: [id]),
              bytes: messageHeaderBytes + 4 + 32)
     }
 
@@ -171,7 +176,7 @@ extension Simulator {
         nodes[node].sampler.sample(options.consensus.k, from: nodes.count - 1, into: &sample)
         let id = nodes[node].nextPoll
         nodes[node].nextPoll &+= 1
-        let timeout = queue.schedule(.pollTimeout(node: Int32(node), poll: id), at: localTime(node) + options.pollTimeout)
+        let timeout = queue.schedule(.pollTimeout(node: Int32(node), poll: id), at: localTime(node) + timer(node, options.pollTimeout))
         nodes[node].polls.append(PollState(id: id, expected: sample.count, timeout: timeout))
         let frontier = vertex == nil ? nodes[node].engine.preferredFrontier() : []
         for peer in sample {
@@ -266,9 +271,10 @@ extension Simulator {
             nodes[node].batch.append(tx)
             if !nodes[node].batchTimerArmed {
                 nodes[node].batchTimerArmed = true
-                queue.schedule(.batchDue(node: Int32(node)), at: now + options.batchInterval)
+                queue.schedule(.batchDue(node: Int32(node)), at: now + timer(node, options.batchInterval))
             }
         }
+        observeForFaults(decisions, at: node)
         nodes[node].acceptedSincePrune += decisions.acceptedVertices.count
         if options.pruning && nodes[node].acceptedSincePrune >= 16 {
             nodes[node].acceptedSincePrune = 0

@@ -28,6 +28,8 @@ public final class Simulator {
     var ledger = TransactionLedger()
     var safety = SafetyChecker()
     var metrics: RunMetrics
+    /// The fault injector's state and the measurements only faults need.
+    var faults: FaultState
     /// Every vertex issued, by id: the nodes' disks. A node serves a fetch from it only
     /// for vertices it once held (pruning releases memory, not storage).
     var archive = Hash256Map<Vertex>()
@@ -58,6 +60,7 @@ public final class Simulator {
         network = Network(options: options.network, nodeCount: options.nodes, streams: streams)
         workload = Workload(options: options.workload, duration: options.duration, streams: streams)
         metrics = RunMetrics(options: options)
+        faults = FaultState(options: options, streams: streams)
 
         var keys: [SigningKey] = []
         var verifying: [NodeID: VerifyingKey] = [:]
@@ -86,6 +89,7 @@ public final class Simulator {
     public func run(progressEvery: Int = 1 << 20, progress: ((SimulationProgress) -> Void)? = nil) -> RunResult {
         if let first = workload.nextArrival(after: .zero) { queue.schedule(.submit, at: first) }
         queue.schedule(.seriesTick, at: SimInstant.zero + options.seriesInterval)
+        startFaults()
         let end = SimInstant.zero + options.duration
         while let (time, event) = queue.popNext() {
             if time > end { break }      // a message it carried stays in the slab: in flight
@@ -107,6 +111,7 @@ public final class Simulator {
         case let .batchDue(node): batchDue(Int(node))
         case .submit: submit()
         case .seriesTick: seriesTick()
+        case let .fault(event): handleFault(event)
         }
     }
 
@@ -115,6 +120,7 @@ public final class Simulator {
     /// Queues `ns` of work on `node`'s CPU; returns when the node is done with it.
     @discardableResult
     func charge(_ node: Int, _ ns: Int64) -> SimInstant {
+        let ns = throttled(node, ns)
         let start = max(now, nodes[node].cpuFreeAt)
         nodes[node].cpuFreeAt = start + SimDuration(nanoseconds: ns)
         nodes[node].cpuBacklogNs += ns
@@ -167,7 +173,7 @@ public final class Simulator {
             issueVertex(node)
         } else if !nodes[node].batchTimerArmed {
             nodes[node].batchTimerArmed = true
-            queue.schedule(.batchDue(node: Int32(node)), at: now + options.batchInterval)
+            queue.schedule(.batchDue(node: Int32(node)), at: now + timer(node, options.batchInterval))
         }
     }
 
@@ -185,12 +191,12 @@ public final class Simulator {
         nodes[node].batch.removeFirst(batch.count)
         if !nodes[node].batch.isEmpty && !nodes[node].batchTimerArmed {
             nodes[node].batchTimerArmed = true
-            queue.schedule(.batchDue(node: Int32(node)), at: now + options.batchInterval)
+            queue.schedule(.batchDue(node: Int32(node)), at: now + timer(node, options.batchInterval))
         }
         let parents = nodes[node].engine.parentsForNewVertex(count: options.parents)
         let height = nodes[node].engine.heightInPlace(parents: parents)
         let vertex: Vertex
-        let timestamp = localTime(node).nanoseconds
+        let timestamp = clockReading(node)
         if options.realSignatures {
             guard let signed = try? Vertex(creator: NodeID(node), height: height, timestamp: timestamp, parents: parents,
                                            transactions: batch, signer: signingKeys[node]) else { return }
