@@ -140,9 +140,9 @@ extension Simulator {
         faults.rejoinMissing[node] = []
         for poll in state.polls { queue.cancel(poll.timeout) }
         state.polls = []
-        state.pending = [:]
-        state.waitingOn = [:]
-        state.requested = [:]
+        state.pending.removeAll()
+        state.waitingOn.removeAll()
+        state.requested.removeAll()
         state.deferred = []
         state.blockedVotes = []
         let unfinished = max(.zero, state.cpuFreeAt - now)
