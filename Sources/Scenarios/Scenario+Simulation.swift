@@ -45,6 +45,13 @@ extension Scenario {
         case .random: options.workload.pattern = .random(peak: peak, period: workload.period.simDuration)
         }
         options.seriesInterval = series.interval.simDuration
+        options.byzantine.fraction = byzantine.fraction
+        options.byzantine.behavior = ByzantineBehavior(rawValue: byzantine.behavior.rawValue)!
+        options.byzantine.sybilIdentities = byzantine.sybilIdentities
+        options.byzantine.stakeWeighted = byzantine.stakeWeighted
+        options.detection.enabled = detection.enabled
+        options.detection.threshold = detection.threshold
+        options.detection.excludeBelowThreshold = detection.excludeBelowThreshold
         return options
     }
 }

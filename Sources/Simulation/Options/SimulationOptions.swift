@@ -40,6 +40,10 @@ public struct SimulationOptions: Sendable {
     public var seriesInterval: SimDuration = .seconds(1)
     /// A transaction still undecided at its origin this long after submission counts as stalled.
     public var livenessDeadline: SimDuration = .seconds(30)
+    /// The Byzantine nodes and their attack; none by default.
+    public var byzantine = ByzantineOptions()
+    /// Honest nodes' scoring of their peers; off by default.
+    public var detection = DetectionOptions()
 
     /// Options for `nodes` nodes, every other field at its default.
     public init(nodes: Int) { self.nodes = nodes }
