@@ -120,7 +120,7 @@ struct ByzantineTests {
     }
 
     @Test func excludingFlaggedPeersRestoresLatency() throws {
-        var watched = byzantineOptions(.alwaysReject, fraction: 0.25, seconds: 4)
+        var watched = byzantineOptions(.alwaysReject, fraction: 0.3, seconds: 4)
         watched.detection.enabled = true
         var excluding = watched
         excluding.detection.excludeBelowThreshold = true
@@ -128,6 +128,7 @@ struct ByzantineTests {
         let b = try run(excluding)
         let p95 = { (result: RunResult) in result.value("latency.p95") ?? .infinity }
         #expect(p95(b) < p95(a) / 1.5, "excluding \(p95(b)) vs only watching \(p95(a))")
+        #expect(b.value("byzantine.detection.recall")! >= 0.95)
     }
 
     @Test func reputationMemoryIsFixedAndBounded() {
@@ -136,8 +137,8 @@ struct ByzantineTests {
         #expect(reputation.scores(0) && !reputation.scores(1))
         for round in 0..<70_000 {
             let vertex = Hash256(w0: UInt64(round), w1: 0, w2: 0, w3: 0)
-            reputation.note(vertex, peer: 1, voted: false, by: 0)
-            reputation.note(vertex, peer: 2, voted: true, by: 0)
+            reputation.note(vertex, peer: 1, .empty, by: 0)
+            reputation.note(vertex, peer: 2, .voted, by: 0)
             reputation.decided(vertex, accepted: true, by: 0, at: .zero)
         }
         // Counters saturate by halving: the ratio survives, the state does not grow.
