@@ -31,9 +31,11 @@ extension Scenario {
         public var outcomes: [(criterion: Criterion, outcome: Criterion.Outcome)]
         /// Whether the run did what the scenario expects.
         ///
-        /// `expect: pass` passes when every criterion is met. `expect: fail` passes when
-        /// at least one criterion is unmet and none is missing: a metric the run never
-        /// reported is not evidence of the expected failure.
+        /// Each criterion is expected to hold or to break: its own `expect`, else the
+        /// scenario's. Every criterion expected to hold must be met; when some are expected
+        /// to break, at least one of them must be unmet and none missing: a metric the run
+        /// never reported is not evidence of the expected failure. So `expect: fail` with a
+        /// safety criterion marked `pass` passes only when the run fails safely.
         public var passed: Bool
 
         /// Compares outcomes criterion by criterion.
@@ -46,20 +48,18 @@ extension Scenario {
     /// Checks the run's metric values, looked up by name, against `acceptance` and `expect`.
     public func verdict(_ value: (String) -> Double?) -> Verdict {
         let outcomes = acceptance.map { (criterion: $0, outcome: $0.outcome(value)) }
-        let allMet = outcomes.allSatisfy {
+        let holding = outcomes.filter { ($0.criterion.expect ?? expect) == .pass }
+        let breaking = outcomes.filter { ($0.criterion.expect ?? expect) == .fail }
+        let allHeld = holding.allSatisfy {
             if case .met = $0.outcome { return true }
             return false
         }
-        let anyMissing = outcomes.contains { $0.outcome == .missing }
-        let anyUnmet = outcomes.contains {
+        let anyMissing = breaking.contains { $0.outcome == .missing }
+        let anyBroken = breaking.contains {
             if case .unmet = $0.outcome { return true }
             return false
         }
-        let passed: Bool
-        switch expect {
-        case .pass: passed = allMet
-        case .fail: passed = anyUnmet && !anyMissing
-        }
+        let passed = allHeld && (breaking.isEmpty || (anyBroken && !anyMissing))
         return Verdict(outcomes: outcomes, passed: passed)
     }
 }

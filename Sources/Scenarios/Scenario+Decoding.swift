@@ -60,7 +60,9 @@ extension Scenario {
         let criteria = root.elements("acceptance")
         let acceptance = readCriteria(criteria ?? [], diagnostics)
         let expect = root.choice("expect", as: Expectation.self) ?? .pass
-        if expect == .fail, criteria?.isEmpty == true {
+        // Criteria that failed to decode are reported on their own; judge only a complete list.
+        if expect == .fail, let criteria, acceptance.count == criteria.count,
+           !acceptance.contains(where: { ($0.expect ?? .fail) == .fail }) {
             diagnostics.report(
                 root.path("expect"), "\"fail\" needs at least one acceptance criterion that the run is expected to break")
         }
@@ -261,7 +263,8 @@ extension Scenario {
             guard let object = ObjectReader(item.value, spec: ScenarioFormat.criterion, at: item.path, diagnostics)
             else { return nil }
             let criterion = Criterion(
-                metric: object.text("metric") ?? "", min: object.number("min"), max: object.number("max"))
+                metric: object.text("metric") ?? "", min: object.number("min"), max: object.number("max"),
+                expect: object.choice("expect", as: Expectation.self))
             if let min = criterion.min, let max = criterion.max, min > max {
                 object.diagnostics.note(item.path, "min (\(formatNumber(min))) must be ≤ max (\(formatNumber(max)))")
             }

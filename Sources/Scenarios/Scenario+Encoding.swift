@@ -147,6 +147,7 @@ extension Scenario.Criterion {
         var members: [(key: String, value: JSONValue)] = [("metric", .string(metric))]
         if let min { members.append(("min", .double(min))) }
         if let max { members.append(("max", .double(max))) }
+        if let expect { members.append(("expect", .string(expect.rawValue))) }
         return .object(members)
     }
 }

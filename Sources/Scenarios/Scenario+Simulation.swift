@@ -47,6 +47,13 @@ extension Scenario {
         options.seriesInterval = series.interval.simDuration
         options.memoryLimitMB = node.memoryLimitMB
         options.faults = faults.map(\.faultSpec)
+        options.byzantine.fraction = byzantine.fraction
+        options.byzantine.behavior = ByzantineBehavior(rawValue: byzantine.behavior.rawValue)!
+        options.byzantine.sybilIdentities = byzantine.sybilIdentities
+        options.byzantine.stakeWeighted = byzantine.stakeWeighted
+        options.detection.enabled = detection.enabled
+        options.detection.threshold = detection.threshold
+        options.detection.excludeBelowThreshold = detection.excludeBelowThreshold
         return options
     }
 }

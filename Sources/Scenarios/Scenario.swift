@@ -336,12 +336,17 @@ public struct Scenario: Sendable, Equatable {
         public var min: Double?
         /// Largest acceptable value, inclusive; default: none.
         public var max: Double?
+        /// Whether this criterion should hold or break, overriding the scenario's `expect`;
+        /// default: nil, the scenario's. A `fail` scenario marks the criteria that must hold
+        /// all the same with `pass` (e.g. safety while liveness is expected to fail).
+        public var expect: Expectation?
 
         /// Creates a criterion; at least one of `min` and `max` should be set.
-        public init(metric: String, min: Double? = nil, max: Double? = nil) {
+        public init(metric: String, min: Double? = nil, max: Double? = nil, expect: Expectation? = nil) {
             self.metric = metric
             self.min = min
             self.max = max
+            self.expect = expect
         }
     }
 }

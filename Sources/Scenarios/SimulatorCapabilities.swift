@@ -39,9 +39,9 @@ public struct SimulatorCapabilities: Sendable, Equatable {
     public static var current: SimulatorCapabilities {
         SimulatorCapabilities(
             faultKinds: Set(Scenario.Fault.Kind.allCases),
-            byzantineBehaviors: [],
-            stakeWeightedByzantine: false,
-            detection: false,
+            byzantineBehaviors: Set(Scenario.Byzantine.Behavior.allCases),
+            stakeWeightedByzantine: true,
+            detection: true,
             workloadPatterns: Set(Scenario.Workload.Pattern.allCases),
             memoryLimit: true
         )

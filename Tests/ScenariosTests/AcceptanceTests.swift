@@ -39,4 +39,30 @@ struct AcceptanceTests {
         #expect(!missing.passed)
         #expect(missing.outcomes.map(\.outcome) == [.unmet(3), .missing])
     }
+
+    @Test("A criterion marked pass in an expect fail scenario must hold: failing safely")
+    func failSafely() throws {
+        let scenario = try decode(ScenariosTests.scenario(#"""
+            "expect": "fail",
+            "acceptance": [ { "metric": "safety.violations", "max": 0, "expect": "pass" },
+                            { "metric": "liveness.stalled", "max": 0 } ]
+            """#)).get()
+        #expect(scenario.acceptance[0].expect == .pass)
+        #expect(scenario.acceptance[1].expect == nil)
+        // Stalled, no violation: the expected, safe failure.
+        #expect(scenario.verdict { ["safety.violations": 0, "liveness.stalled": 40][$0] }.passed)
+        // Stalled and diverged: not safe.
+        #expect(!scenario.verdict { ["safety.violations": 2, "liveness.stalled": 40][$0] }.passed)
+        // Live and safe: the expected failure did not happen.
+        #expect(!scenario.verdict { ["safety.violations": 0, "liveness.stalled": 0][$0] }.passed)
+    }
+
+    @Test("expect fail needs a criterion left to break")
+    func failNeedsABreakableCriterion() {
+        let found = issues(ScenariosTests.scenario(#"""
+            "expect": "fail",
+            "acceptance": [ { "metric": "safety.violations", "max": 0, "expect": "pass" } ]
+            """#))
+        #expect(found.contains { $0.path == "expect" })
+    }
 }

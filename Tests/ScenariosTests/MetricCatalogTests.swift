@@ -14,6 +14,7 @@ struct MetricCatalogTests {
             "node.bandwidth.mean", "node.bandwidth.max",
             "messages.total", "messages.dropped", "recovery.seconds", "rejoin.p95", "uptime.percent",
             "byzantine.detection.recall", "byzantine.detection.falsePositiveRate", "byzantine.detection.seconds",
+            "byzantine.nodes", "byzantine.stakeShare", "byzantine.doubleSpends",
             "transactions.submitted", "transactions.accepted", "transactions.rejected", "transactions.pending",
             "vertices.issued", "node.oom", "node.crashes",
             "faults.crashes", "faults.storageLosses", "clock.timestampError.max", "recovery.incomplete",

@@ -508,8 +508,13 @@ struct CapabilityValidationTests {
         expectSingleIssue(
             scenario(#""byzantine": { "fraction": 0.2 }"#), path: "byzantine.behavior",
             contains: #""random-voting" is not supported by this simulator yet; set byzantine.fraction to 0"#,
-            capabilities: .current)
-        #expect(issues(scenario(#""byzantine": { "fraction": 0, "behavior": "collusion" }"#), capabilities: .current).isEmpty)
+            capabilities: SimulatorCapabilities())
+        #expect(issues(scenario(#""byzantine": { "fraction": 0, "behavior": "collusion" }"#), capabilities: SimulatorCapabilities()).isEmpty)
+        // This simulator plays every behaviour, with stake weighting and detection.
+        for behavior in Scenario.Byzantine.Behavior.allCases {
+            let member = #""byzantine": { "fraction": 0.2, "behavior": "\#(behavior.rawValue)", "stakeWeighted": true }, "detection": { "enabled": true }"#
+            #expect(issues(scenario(member), capabilities: .current).isEmpty, "\(behavior)")
+        }
         let partial = SimulatorCapabilities(byzantineBehaviors: [.randomVoting])
         expectSingleIssue(
             scenario(#""byzantine": { "fraction": 0.2, "behavior": "collusion" }"#), path: "byzantine.behavior",

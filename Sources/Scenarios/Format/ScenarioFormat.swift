@@ -287,6 +287,8 @@ enum ScenarioFormat {
                       "Metric name, e.g. latency.p95."),
             FieldSpec("min", .number(.any), .none, "Smallest acceptable value."),
             FieldSpec("max", .number(.any), .none, "Largest acceptable value."),
+            FieldSpec("expect", .choice(names(Scenario.Expectation.self)), .none,
+                      "Whether this criterion should hold (pass) or break (fail); default: the scenario's expect."),
         ],
         atLeastOneOf: [["min", "max"]])
 }

@@ -129,7 +129,7 @@ extension Simulator {
         guard nodes[node].alive else { return }
         let state = nodes[node]
         state.alive = false
-        metrics.liveNodes -= 1
+        if !adversary.isByzantine[node] { metrics.liveNodes -= 1 }     // live honest nodes
         if injected { faults.injectedCrashes += 1 }
         faults.downSince[node] = now.nanoseconds
         if faults.rejoinStart[node] >= 0 {       // crashed again before catching up: that catch-up never ends
@@ -176,7 +176,7 @@ extension Simulator {
             _ = state.engine.prune()
         }
         state.alive = true
-        metrics.liveNodes += 1
+        if !adversary.isByzantine[node] { metrics.liveNodes += 1 }
         beginRejoin(node, downSince: downSince, wiped: wipingStorage)
         if !state.batch.isEmpty && !state.batchTimerArmed {
             state.batchTimerArmed = true

@@ -173,11 +173,17 @@ public enum MetricCatalog {
 
     private static let detection: [MetricInfo] = [
         metric("byzantine.detection.recall", ratio, .higherIsBetter,
-               "Fraction of Byzantine nodes flagged by honest nodes' reputation"),
+               "Fraction of Byzantine nodes flagged by the majority of the honest nodes that judged them"),
         metric("byzantine.detection.falsePositiveRate", ratio, .lowerIsBetter,
-               "Fraction of honest nodes wrongly flagged as Byzantine"),
+               "Fraction of honest nodes flagged by the majority of the honest nodes that judged them"),
         metric("byzantine.detection.seconds", seconds, .lowerIsBetter,
-               "Time from the start of an attack until its nodes are flagged"),
+               "Time from the start until the flagged Byzantine nodes reached their final count (or 95 %)"),
+        metric("byzantine.nodes", count, .neither,
+               "Byzantine nodes (identities) in the run"),
+        metric("byzantine.stakeShare", ratio, .neither,
+               "Share of the peer-sampling weight the Byzantine nodes hold"),
+        metric("byzantine.doubleSpends", count, .neither,
+               "Conflicting transaction pairs issued by Byzantine double spenders"),
     ]
 
     private static let transactions: [MetricInfo] = [

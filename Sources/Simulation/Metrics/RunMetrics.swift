@@ -110,7 +110,7 @@ extension Simulator {
         queue.schedule(.seriesTick, at: now + width)
         let widthNs = Double(width.nanoseconds)
         var cpuSum = 0.0, cpuMax = 0.0, memSum = 0.0, memMax = 0.0, bwSum = 0.0, bwMax = 0.0
-        var live = 0
+        var live = 0, liveHonest = 0
         for node in nodes.indices {
             let busy = min(nodes[node].cpuBacklogNs, width.nanoseconds)
             nodes[node].cpuBacklogNs -= busy
@@ -118,6 +118,7 @@ extension Simulator {
             nodes[node].bytesSent = 0
             guard nodes[node].alive else { continue }
             live += 1
+            if !adversary.isByzantine[node] { liveHonest += 1 }
             let cpu = Double(busy) / widthNs * 100
             let memory = Double(nodes[node].engine.heldBytesInPlace() + nodes[node].protocolBytes) / 1_048_576
             let bandwidth = Double(sent) * 8 / (widthNs / 1e9) / 1e6
@@ -144,7 +145,7 @@ extension Simulator {
         metrics.memoryByInterval.append(memSum / n)
         // Decided everywhere, or long past any deadline: the ledger can forget it.
         let horizon = now.nanoseconds - 2 * options.livenessDeadline.nanoseconds
-        let liveCount = Int32(live)
+        let liveCount = Int32(liveHonest)
         var stalledAtRetirement = 0
         ledger.retire { entry in
             if entry.decidedBy >= liveCount { return true }
@@ -222,6 +223,7 @@ extension RunMetrics {
         values["vertices.issued"] = Double(verticesIssued)
         values["sim.events"] = Double(simulator.events)
         for (name, value) in simulator.faultMetrics() { values[name] = value }
+        simulator.byzantineFigures(into: &values)
 
         var metrics: [MetricValue] = []
         for info in MetricCatalog.all {

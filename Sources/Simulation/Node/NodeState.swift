@@ -38,6 +38,9 @@ struct PollState {
     var received = 0
     var chits: [[Hash256]] = []
     var timeout: EventTicket
+    /// Who sent each of `chits`, and what the poll asked about (kept only with detection on).
+    var responders: [Int32] = []
+    var asked: [Hash256] = []
 }
 
 /// A query that arrived naming vertices the node does not hold yet; answered once it does.

@@ -47,6 +47,10 @@ public struct SimulationOptions: Sendable {
     /// How long a node killed for running out of memory stays down before its supervisor
     /// (systemd, Kubernetes) restarts it: a back-off of a few seconds.
     public var restartAfterOOM: SimDuration = .seconds(5)
+    /// The Byzantine nodes and their attack; none by default.
+    public var byzantine = ByzantineOptions()
+    /// Honest nodes' scoring of their peers; off by default.
+    public var detection = DetectionOptions()
 
     /// Options for `nodes` nodes, every other field at its default.
     public init(nodes: Int) { self.nodes = nodes }

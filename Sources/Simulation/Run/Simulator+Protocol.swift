@@ -27,7 +27,7 @@ extension Simulator {
             receiveChits(at: node, from: from, poll: message.poll, chit: message.ids)
         case .get:
             for id in message.ids {
-                guard let vertex = stored(id, at: node) else { continue }
+                guard let vertex = stored(id, at: node) ?? byzantineStored(id, at: node) else { continue }
                 send(Message(kind: .put, from: Int32(node), to: Int32(from), poll: 0, vertex: vertex, ids: []),
                      bytes: messageHeaderBytes + vertexWireBytes(vertex))
             }
@@ -57,6 +57,7 @@ extension Simulator {
     /// Answers at once when every named vertex is held; otherwise fetches the missing ones
     /// from the asker and answers when they have been added.
     private func answerQuery(at node: Int, from: Int, poll: UInt32, naming ids: [Hash256]) {
+        if adversary.isByzantine[node] { return sendByzantineChits(from: node, to: from, poll: poll, asked: ids) }
         var missing: [Hash256] = []
         for id in ids where !holds(node, id) {
             missing.append(id)
@@ -173,14 +174,14 @@ extension Simulator {
     /// Samples k peers and sends each a push query (for a new vertex) or a pull query.
     func startPoll(_ node: Int, pushing vertex: Vertex?) {
         var sample: [Int] = []
-        nodes[node].sampler.sample(options.consensus.k, from: nodes.count - 1, into: &sample)
+        samplePeers(node, into: &sample)
         let id = nodes[node].nextPoll
         nodes[node].nextPoll &+= 1
         let timeout = queue.schedule(.pollTimeout(node: Int32(node), poll: id), at: localTime(node) + timer(node, options.pollTimeout))
         nodes[node].polls.append(PollState(id: id, expected: sample.count, timeout: timeout))
         let frontier = vertex == nil ? nodes[node].engine.preferredFrontier() : []
-        for peer in sample {
-            let to = peer >= node ? peer + 1 : peer      // sampled from the others: skip self
+        if reputation != nil { nodes[node].polls[nodes[node].polls.count - 1].asked = vertex.map { [$0.id] } ?? frontier }
+        for to in sample {
             if let vertex {
                 send(Message(kind: .pushQuery, from: Int32(node), to: Int32(to), poll: id, vertex: vertex, ids: []),
                      bytes: messageHeaderBytes + vertexWireBytes(vertex))
@@ -196,6 +197,7 @@ extension Simulator {
         for id in chit where !holds(node, id) { fetch(id, at: node, from: from) }
         guard let index = nodes[node].polls.firstIndex(where: { $0.id == poll }) else { return }
         nodes[node].polls[index].chits.append(chit)
+        if reputation != nil { nodes[node].polls[index].responders.append(Int32(from)) }
         nodes[node].polls[index].received += 1
         if nodes[node].polls[index].received == nodes[node].polls[index].expected {
             queue.cancel(nodes[node].polls[index].timeout)
@@ -216,6 +218,7 @@ extension Simulator {
     /// vertex is added; the poll's slot is free at once either way.
     private func finishPoll(_ node: Int, _ index: Int) {
         let poll = nodes[node].polls.remove(at: index)
+        notePoll(poll, at: node)
         var missing: [Hash256] = []
         for chit in poll.chits {
             for id in chit where !holds(node, id) && !missing.contains(id) { missing.append(id) }
@@ -259,14 +262,16 @@ extension Simulator {
         if decisions.acceptedTransactions.isEmpty && decisions.rejectedTransactions.isEmpty
             && decisions.orphanedTransactions.isEmpty { return }
         let at = localTime(node)
-        for tx in decisions.acceptedTransactions {
+        let honest = !adversary.isByzantine[node]      // only honest decisions are checked and measured
+        for tx in decisions.acceptedTransactions where honest {
             safety.accepted(tx, by: node)
             recordAccepted(tx, by: node, at: at)
         }
-        for tx in decisions.rejectedTransactions {
+        for tx in decisions.rejectedTransactions where honest {
             safety.rejected(tx, by: node)
             recordRejected(tx, by: node, at: at)
         }
+        noteDecisions(decisions, at: node)
         for tx in decisions.orphanedTransactions where Int(tx.origin) == node {
             nodes[node].batch.append(tx)
             if !nodes[node].batchTimerArmed {
@@ -274,7 +279,7 @@ extension Simulator {
                 queue.schedule(.batchDue(node: Int32(node)), at: now + timer(node, options.batchInterval))
             }
         }
-        observeForFaults(decisions, at: node)
+        if honest { observeForFaults(decisions, at: node) }
         nodes[node].acceptedSincePrune += decisions.acceptedVertices.count
         if options.pruning && nodes[node].acceptedSincePrune >= 16 {
             nodes[node].acceptedSincePrune = 0

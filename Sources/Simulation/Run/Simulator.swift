@@ -27,6 +27,10 @@ public final class Simulator {
     var workload: Workload
     var ledger = TransactionLedger()
     var safety = SafetyChecker()
+    /// The Byzantine nodes and their shared view.
+    let adversary: Adversary
+    /// Honest nodes' scores of their peers, when detection is on.
+    let reputation: Reputation?
     var metrics: RunMetrics
     /// The fault injector's state and the measurements only faults need.
     var faults: FaultState
@@ -61,6 +65,10 @@ public final class Simulator {
         workload = Workload(options: options.workload, duration: options.duration, streams: streams)
         metrics = RunMetrics(options: options)
         faults = FaultState(options: options, streams: streams)
+        adversary = Adversary(options: options, streams: streams)
+        reputation = options.detection.enabled
+            ? Reputation(nodes: options.nodes, options: options.detection, isByzantine: adversary.isByzantine) : nil
+        metrics.liveNodes = options.nodes - adversary.count
 
         var keys: [SigningKey] = []
         var verifying: [NodeID: VerifyingKey] = [:]
@@ -149,17 +157,21 @@ public final class Simulator {
         guard let origin = randomLiveNode() else { return }
         let input = workload.freshInput()
         if workload.nextIsConflict(), let other = randomLiveNode(excluding: origin) {
-            accept(submission: workload.makeTransaction(spending: input, origin: origin, at: now), at: origin)
-            accept(submission: workload.makeTransaction(spending: input, origin: other, at: now), at: other)
+            let first = workload.makeTransaction(spending: input, origin: origin, at: now)
+            let second = workload.makeTransaction(spending: input, origin: other, at: now)
+            accept(submission: first, at: origin)
+            accept(submission: second, at: other)
+            if adversary.tracksConflicts { adversary.registerConflict(input: input, first, second, at: now) }
         } else {
             accept(submission: workload.makeTransaction(spending: input, origin: origin, at: now), at: origin)
         }
+        issueDoubleSpendIfDue()
     }
 
     private func randomLiveNode(excluding: Int? = nil) -> Int? {
         for _ in 0..<64 {
             let node = workload.pick(below: nodes.count)
-            if nodes[node].alive && node != excluding { return node }
+            if nodes[node].alive && node != excluding && !adversary.isByzantine[node] { return node }
         }
         return nil
     }
@@ -210,6 +222,7 @@ public final class Simulator {
         do { decisions = try nodes[node].engine.add(vertex) } catch { return }
         metrics.verticesIssued += 1
         archive[vertex.id] = vertex
+        if adversary.tracksConflicts { for tx in batch { adversary.noteIssued(tx, in: vertex.id) } }
         let polls = nodes[node].pollsRecorded
         for tx in batch {
             if let i = ledger.index(tx.nonce), ledger[i].pollsAtIssue < 0 { ledger[i].pollsAtIssue = polls }
