@@ -4,15 +4,16 @@ import ConsensusCore
 /// the node later decides.
 ///
 /// When a poll closes, each chit is noted against the vertices it concerns: a vote for
-/// each vertex it names that the node is processing, or, when it names nothing at all, a
-/// withheld vote on each vertex the poll asked about (an honest node's preferred frontier
-/// is never empty: it holds at least the accepted frontier). When the node later decides
-/// such a vertex, the note becomes evidence: a vote for a vertex later accepted, or a
-/// withheld vote on one later rejected, is good; a vote for a vertex later rejected is
-/// bad, and a vote withheld from one later accepted is `withheldWeight` times as bad. An
-/// honest node votes for vertices that end up rejected whenever it preferred the losing
-/// side of a conflict (and everything built on it), so that evidence is weak; it never
-/// withholds its vote. A peer's reputation is good ÷ (good + weighted bad).
+/// each vertex it names that the node is processing, and a withheld vote on each vertex
+/// the poll asked about that the chit cannot reach. When the node later decides such a
+/// vertex, the note becomes evidence: a vote for a vertex later accepted, or a withheld
+/// vote on one later rejected, is good; a vote for a vertex later rejected, or a vote
+/// withheld from one later accepted, is bad. An empty chit withholding its vote from a
+/// vertex later accepted is `withheldWeight` times as bad: an honest node's preferred
+/// frontier is never empty (it holds at least the accepted frontier), while an honest node
+/// that preferred the losing side of a conflict votes for, and withholds from, the wrong
+/// vertices for a while, so that evidence is weak. A peer's reputation is
+/// good ÷ (good + weighted bad).
 ///
 /// Memory is fixed at the start: two 16-bit weighted counters per (honest node, peer) pair, halved
 /// together when one saturates, plus at most `pendingLimit` noted vertices per node.
@@ -26,7 +27,7 @@ final class Reputation {
     private let rowOf: [Int32]
     private var good: [UInt16]
     private var bad: [UInt16]
-    /// Per row: vertex id → notes (peer × 2 + 1 for a vote, + 0 for a withheld vote).
+    /// Per row: vertex id → notes (peer × 4 + the `Vote`).
     private var notes: [[Hash256: [UInt32]]]
     /// Per peer: honest nodes with enough evidence on it, and those among them that flag it.
     private var judgedBy: [Int32]
@@ -41,7 +42,7 @@ final class Reputation {
     /// When the number of flagged Byzantine nodes first reached each value (-1: never).
     private var firstReached: [Int64]
 
-    /// How much more a withheld vote on a vertex later accepted weighs than other evidence.
+    /// How much more an empty chit on a vertex later accepted weighs than other evidence.
     static let withheldWeight: UInt16 = 4
     /// Evidence a node needs on a peer before it judges it.
     static let minimumEvidence = 8
@@ -99,16 +100,26 @@ final class Reputation {
 
     // MARK: - Notes and evidence
 
-    /// Notes that `peer`'s chit voted for `vertex` (`voted`) or withheld its vote from it.
+    /// What a chit said about a vertex.
+    enum Vote: UInt32 {
+        /// It named the vertex (or a descendant).
+        case voted = 1
+        /// It named vertices that cannot reach it.
+        case withheld = 0
+        /// It named nothing at all.
+        case empty = 2
+    }
+
+    /// Notes what `peer`'s chit said about `vertex`.
     /// A peer's first answer about a vertex is the one noted: a vertex that stays undecided
     /// for long is asked about in many polls, and counting each would let the vertices that
     /// take longest outweigh all the others.
-    func note(_ vertex: Hash256, peer: Int, voted: Bool, by observer: Int) {
+    func note(_ vertex: Hash256, peer: Int, _ vote: Vote, by observer: Int) {
         let row = Int(rowOf[observer])
         guard row >= 0 else { return }
-        let code = UInt32(peer) << 1 | (voted ? 1 : 0)
+        let code = UInt32(peer) << 2 | vote.rawValue
         if notes[row][vertex] != nil {
-            if !notes[row][vertex]!.contains(where: { $0 >> 1 == code >> 1 }) { notes[row][vertex]!.append(code) }
+            if !notes[row][vertex]!.contains(where: { $0 >> 2 == code >> 2 }) { notes[row][vertex]!.append(code) }
         } else if notes[row].count < Self.pendingLimit {
             notes[row][vertex] = [code]
         }
@@ -119,10 +130,10 @@ final class Reputation {
         let row = Int(rowOf[observer])
         guard row >= 0, let codes = notes[row].removeValue(forKey: vertex) else { return }
         for code in codes {
-            let peer = Int(code >> 1)
-            let voted = code & 1 == 1
-            let weight: UInt16 = voted || !accepted ? 1 : Self.withheldWeight
-            record(peer: peer, row: row, observer: observer, good: voted == accepted, weight: weight, at: time)
+            let peer = Int(code >> 2)
+            let vote = Vote(rawValue: code & 3)!
+            let weight: UInt16 = vote == .empty && accepted ? Self.withheldWeight : 1
+            record(peer: peer, row: row, observer: observer, good: (vote == .voted) == accepted, weight: weight, at: time)
         }
     }
 

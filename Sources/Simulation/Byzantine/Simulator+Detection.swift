@@ -17,13 +17,15 @@ extension Simulator {
             var highest: UInt64? = nil
             for id in chit {
                 guard let status = nodes[node].engine.statusInPlace(id) else { unknown = true; break }
-                if status == .processing { reputation.note(id, peer: peer, voted: true, by: node) }
+                if status == .processing { reputation.note(id, peer: peer, .voted, by: node) }
                 if let height = nodes[node].engine.heightInPlace(of: id) { highest = max(highest ?? 0, height) }
             }
             if unknown { continue }
             for id in poll.asked where nodes[node].engine.statusInPlace(id) == .processing {
                 guard let height = nodes[node].engine.heightInPlace(of: id) else { continue }
-                if highest.map({ $0 < height }) ?? true { reputation.note(id, peer: peer, voted: false, by: node) }
+                if highest.map({ $0 < height }) ?? true {
+                    reputation.note(id, peer: peer, chit.isEmpty ? .empty : .withheld, by: node)
+                }
             }
         }
     }
