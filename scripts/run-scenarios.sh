@@ -82,7 +82,7 @@ run_set() {
     for file in "${FILES[@]}"; do
         id=${IDS[$index]}
         index=$((index + 1))
-        printf '%-16s ' "$id"
+        printf '%-28s ' "$id"
         start=$(now)
         "$BIN" run "$file" --db "$db" "${EXTRA_ARGS[@]}" >"$logs/$id.run.txt" 2>"$logs/$id.run.err"
         code=$?
@@ -145,9 +145,9 @@ ci() {
     done
 
     echo
-    printf '%-16s %-7s %9s  %s\n' scenario run wall baseline
+    printf '%-28s %-7s %9s  %s\n' scenario run wall baseline
     for id in "${IDS[@]}"; do
-        printf '%-16s %-7s %7s s  %s\n' "$id" "${STATUS[$id]}" "${WALL[$id]}" "${VERDICT[$id]}"
+        printf '%-28s %-7s %7s s  %s\n' "$id" "${STATUS[$id]}" "${WALL[$id]}" "${VERDICT[$id]}"
     done
     echo "${#IDS[@]} scenarios in $TOTAL_WALL s of wall time"
     if [ "$failed" = 1 ]; then
@@ -197,8 +197,8 @@ full() {
     run_set "$db" "$work" keep-going
     code=$?
     echo
-    printf '%-16s %-7s %11s\n' scenario run wall
-    for id in "${IDS[@]}"; do printf '%-16s %-7s %9s s\n' "$id" "${STATUS[$id]}" "${WALL[$id]}"; done
+    printf '%-28s %-7s %11s\n' scenario run wall
+    for id in "${IDS[@]}"; do printf '%-28s %-7s %9s s\n' "$id" "${STATUS[$id]}" "${WALL[$id]}"; done
     echo "${#IDS[@]} scenarios in $TOTAL_WALL s of wall time; runs are in $db (cretoscale runs --db $db)"
     rm -rf "$work"
     exit "$code"
