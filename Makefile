@@ -49,7 +49,7 @@ bench-sim: release
 		$(BIN) show latest --db $$db | grep -E '^ *(sim\.(events|eventsPerSecond|speedup|rssMB|wallSeconds)) '; \
 	done
 
-## scenarios: the CI set (scenarios/ci, about 90 s): every scenario must meet its
+## scenarios: the CI set (scenarios/ci, about 3 minutes): every scenario must meet its
 ## expectation and no deterministic metric may be more than TOLERANCE % (default 10) worse
 ## than its committed baseline results/baseline/<ID>.json; a fresh temporary database each time.
 TOLERANCE ?= 10
