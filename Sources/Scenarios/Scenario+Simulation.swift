@@ -48,7 +48,7 @@ extension Scenario {
         options.memoryLimitMB = node.memoryLimitMB
         options.faults = faults.map(\.faultSpec)
         options.byzantine.fraction = byzantine.fraction
-        options.byzantine.behavior = ByzantineBehavior(rawValue: byzantine.behavior.rawValue)!
+        options.byzantine.behavior = byzantine.behavior
         options.byzantine.sybilIdentities = byzantine.sybilIdentities
         options.byzantine.stakeWeighted = byzantine.stakeWeighted
         options.detection.enabled = detection.enabled

@@ -1,3 +1,5 @@
+import Simulation
+
 /// A validated scale-test scenario: what to simulate, for how long, and what counts as success.
 ///
 /// Built only by `Scenario.decode(_:file:capabilities:)` or `Scenario.load(path:capabilities:)`,
@@ -227,23 +229,8 @@ public struct Scenario: Sendable, Equatable {
         /// Whether `fraction` counts stake rather than nodes; default: false.
         public var stakeWeighted: Bool
 
-        /// An attack a Byzantine node carries out.
-        public enum Behavior: String, Sendable, CaseIterable {
-            /// Answers polls with a random choice.
-            case randomVoting = "random-voting"
-            /// Never votes for anything.
-            case alwaysReject = "always-reject"
-            /// Votes for everything it is asked about.
-            case alwaysAccept = "always-accept"
-            /// All attackers push the honest minority's choice to keep honest nodes split.
-            case collusion
-            /// One adversary behind many identities.
-            case sybil
-            /// Gives different peers different answers to the same poll.
-            case equivocation
-            /// Issues conflicting transactions spending the same input.
-            case doubleSpend = "double-spend"
-        }
+        /// An attack a Byzantine node carries out: the simulator's own list of behaviours.
+        public typealias Behavior = ByzantineBehavior
     }
 
     /// Reputation-based detection of Byzantine peers by honest nodes.
