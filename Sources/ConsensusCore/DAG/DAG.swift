@@ -74,7 +74,10 @@ public struct DAG: Sendable {
     /// Room reserved for children when a vertex gets its first.
     static let initialChildCapacity = 4
 
-    private var entries: [Hash256: Entry] = [:]
+    // Open-addressing maps keyed by the (uniform) id bits: a membership test is the
+    // simulator's most frequent operation, and `Dictionary`'s seeded hashing of 32-byte
+    // keys was the largest single cost of a run.
+    private var entries = Hash256Map<Entry>()
     /// What stays of a released vertex: enough to accept or refuse vertices that name it.
     private struct Tombstone: Sendable {
         var height: UInt64
@@ -82,7 +85,7 @@ public struct DAG: Sendable {
     }
 
     /// Released vertices: accepted ones pruned, rejected ones dropped.
-    private var tombstones: [Hash256: Tombstone] = [:]
+    private var tombstones = Hash256Map<Tombstone>()
     /// Tombstone ids in the order they were made, for forgetting the oldest.
     private var tombstoneQueue: [Hash256] = []
     private var tombstoneQueueHead = 0
@@ -91,9 +94,9 @@ public struct DAG: Sendable {
     /// name recent frontier vertices as parents, far inside this horizon.
     public var tombstoneLimit = 1 << 16
     /// Non-rejected vertices without non-rejected children.
-    private var leaves: Set<Hash256> = []
+    private var leaves = Hash256Map<Void>()
     /// Accepted vertices without accepted children: what pruning keeps.
-    private var acceptedLeaves: Set<Hash256> = []
+    private var acceptedLeaves = Hash256Map<Void>()
     /// Accepted vertices still stored, in acceptance order (the pruning queue).
     private var acceptedQueue: [Hash256] = []
     private var acceptedQueueHead = 0
@@ -123,7 +126,7 @@ public struct DAG: Sendable {
 
     /// Whether `id` is stored or was pruned.
     public func contains(_ id: Hash256) -> Bool {
-        entries.index(forKey: id) != nil || tombstones.index(forKey: id) != nil
+        entries.contains(id) || tombstones.contains(id)
     }
     /// Whether `id` was released (pruned when accepted, dropped when rejected).
     public func isPruned(_ id: Hash256) -> Bool { tombstones[id] != nil }
@@ -137,7 +140,8 @@ public struct DAG: Sendable {
     /// The height of a stored or released vertex.
     public func height(_ id: Hash256) -> UInt64? {
         // Read in place through the index: `entries[id]` would copy the entry.
-        if let index = entries.index(forKey: id) { return entries.values[index].vertex.height }
+        let (index, found) = entries.probe(id)
+        if found { return entries.values[index]!.vertex.height }
         return tombstones[id]?.height
     }
 
@@ -181,12 +185,13 @@ public struct DAG: Sendable {
         for parent in vertex.parents {
             // One hash-table lookup, the entry changed in place. A parent that is not
             // stored (pruned) is not a leaf either.
-            guard let index = entries.index(forKey: parent) else { continue }
-            entries.values[index].addChild(id)
-            if status != .rejected { leaves.remove(parent) }
+            let (index, found) = entries.probe(parent)
+            guard found else { continue }
+            entries.values[index]!.addChild(id)
+            if status != .rejected { leaves.removeValue(forKey: parent) }
         }
         entries[id] = Entry(vertex: vertex, children: [], status: status)
-        if status != .rejected { leaves.insert(id) }
+        if status != .rejected { leaves[id] = () }
         heldBytes += Self.bytes(of: vertex)
         if status == .accepted { noteAccepted(vertex) }
     }
@@ -196,21 +201,21 @@ public struct DAG: Sendable {
         precondition(status != .processing, "a decision is accepted or rejected")
         guard let entry = entries[id] else { preconditionFailure("decide on an unknown vertex") }
         precondition(entry.status == .processing, "a decided vertex is never decided again")
-        entries[id]!.status = status
+        entries.values[entries.probe(id).index]!.status = status
         if status == .accepted {
             noteAccepted(entry.vertex)
         } else {
-            leaves.remove(id)
+            leaves.removeValue(forKey: id)
             for parent in entry.vertex.parents where entries[parent]?.status == .processing || entries[parent]?.status == .accepted {
                 let hasLiveChild = entries[parent]!.children.contains { entries[$0]?.status != .rejected }
-                if !hasLiveChild { leaves.insert(parent) }
+                if !hasLiveChild { leaves[parent] = () }
             }
         }
     }
 
     private mutating func noteAccepted(_ vertex: Vertex) {
-        for parent in vertex.parents { acceptedLeaves.remove(parent) }
-        acceptedLeaves.insert(vertex.id)
+        for parent in vertex.parents { acceptedLeaves.removeValue(forKey: parent) }
+        acceptedLeaves[vertex.id] = ()
         acceptedQueue.append(vertex.id)
     }
 
@@ -235,10 +240,18 @@ public struct DAG: Sendable {
     }
 
     /// Non-rejected vertices with no non-rejected child, sorted ascending.
-    public func frontier() -> [Hash256] { leaves.sorted() }
+    public func frontier() -> [Hash256] { Self.sortedKeys(of: leaves) }
 
     /// Accepted vertices with no accepted child, sorted ascending.
-    public func acceptedFrontier() -> [Hash256] { acceptedLeaves.sorted() }
+    public func acceptedFrontier() -> [Hash256] { Self.sortedKeys(of: acceptedLeaves) }
+
+    private static func sortedKeys(of set: Hash256Map<Void>) -> [Hash256] {
+        var ids: [Hash256] = []
+        ids.reserveCapacity(set.count)
+        set.forEach { id, _ in ids.append(id) }
+        ids.sort()
+        return ids
+    }
 
     /// Every stored vertex ordered by (height, id): parents always come before children.
     public func topologicalOrder() -> [Hash256] {
@@ -249,11 +262,11 @@ public struct DAG: Sendable {
         heights.reserveCapacity(count)
         var lowest = UInt64.max
         var highest: UInt64 = 0
-        // Through indices, so that the entries are read in place (iterating the pairs
-        // copies each entry, two reference-count updates apiece).
-        for index in entries.indices {
+        // The table's order does not matter: the ids are sorted by (height, id) below.
+        // Through indices, so that the entries are read in place.
+        for index in entries.values.indices {
+            guard let height = entries.values[index]?.vertex.height else { continue }
             let id = entries.keys[index]
-            let height = entries.values[index].vertex.height
             ids.append(id)
             heights.append(height)
             lowest = min(lowest, height)
@@ -312,13 +325,12 @@ public struct DAG: Sendable {
             if acceptedLeaves.contains(id) { kept.append(id); continue }
             guard let entry = entries.removeValue(forKey: id) else { continue }
             remember(id, Tombstone(height: entry.vertex.height, status: .accepted))
-            leaves.remove(id)
+            leaves.removeValue(forKey: id)
             heldBytes -= Self.bytes(of: entry.vertex)
             released += 1
         }
         acceptedQueue = kept
         acceptedQueueHead = 0
-        if released > 0 { compactStorage() }
         return released
     }
 
@@ -327,8 +339,10 @@ public struct DAG: Sendable {
         guard let entry = entries[id], entry.status == .rejected else { return }
         entries[id] = nil
         remember(id, Tombstone(height: entry.vertex.height, status: .rejected))
-        for parent in entry.vertex.parents where entries[parent] != nil {
-            entries[parent]!.children.removeAll { $0 == id }
+        for parent in entry.vertex.parents {
+            let (index, found) = entries.probe(parent)
+            guard found else { continue }
+            entries.values[index]!.children.removeAll { $0 == id }
         }
         heldBytes -= Self.bytes(of: entry.vertex)
     }
@@ -345,13 +359,6 @@ public struct DAG: Sendable {
         if tombstoneQueueHead > 4096 && tombstoneQueueHead * 2 > tombstoneQueue.count {
             tombstoneQueue.removeFirst(tombstoneQueueHead)
             tombstoneQueueHead = 0
-        }
-    }
-
-    /// Gives memory back after many removals: Swift hash tables never shrink on their own.
-    private mutating func compactStorage() {
-        if entries.capacity > 64 && entries.capacity > 4 * entries.count {
-            entries = Dictionary(minimumCapacity: entries.count * 2).merging(entries) { a, _ in a }
         }
     }
 

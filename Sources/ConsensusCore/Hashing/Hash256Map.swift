@@ -99,6 +99,14 @@ public struct Hash256Map<Value> {
         for value in values { if let value { try body(value) } }
     }
 
+    /// Calls `body` with every key and its value, in an order that follows the table's
+    /// history; use it only where the result does not depend on order (it is sorted
+    /// afterwards, or summed).
+    @inlinable
+    public func forEach(_ body: (Hash256, Value) throws -> Void) rethrows {
+        for index in values.indices { if let value = values[index] { try body(keys[index], value) } }
+    }
+
     @inlinable
     mutating func insert(_ value: Value, for key: Hash256) {
         let (index, found) = probe(key)
