@@ -32,8 +32,9 @@ public struct EventTicket: Hashable, Sendable {
 /// The queue is noncopyable: it owns large, manually managed buffers, and a simulation has
 /// one. Keep it in a local variable or in a stored property of a noncopyable struct and pass
 /// it `inout` (from a class property, every access pays Swift's dynamic exclusivity check).
-/// `Event` should be a small value, such as the simulator's 16–24-byte structs of ids and
-/// numbers; each stored event costs its size plus 16 bytes.
+/// `Event` should be a small value (the simulator's events are at most a message header
+/// and two references); each stored event costs its size plus 16 bytes, and every byte is
+/// moved once more when its bucket is sorted.
 public struct EventQueue<Event>: ~Copyable {
     typealias Entry = ScheduledEvent<Event>
 

@@ -135,7 +135,7 @@ extension Simulator {
         metrics.series.append(SeriesSample(second: second, name: "node.cpu.mean", value: cpuSum / n))
         metrics.series.append(SeriesSample(second: second, name: "node.memory.mean", value: memSum / n))
         metrics.series.append(SeriesSample(second: second, name: "node.bandwidth.mean", value: bwSum / n))
-        metrics.series.append(SeriesSample(second: second, name: "messages.inFlight", value: Double(messages.count)))
+        metrics.series.append(SeriesSample(second: second, name: "messages.inFlight", value: Double(messagesInFlight)))
         if faults.enabled { metrics.series.append(SeriesSample(second: second, name: "nodes.live", value: Double(live))) }
         guard now > metrics.warmupEnd else { return }
         metrics.resourceSamples += 1
@@ -243,7 +243,7 @@ extension RunMetrics {
         let conservation = Conservation(
             submitted: submitted, accepted: acceptedAtOrigin, rejected: rejectedAtOrigin,
             pending: submitted - acceptedAtOrigin - rejectedAtOrigin,
-            sent: sent, delivered: delivered, dropped: dropped, inFlight: simulator.messages.count)
+            sent: sent, delivered: delivered, dropped: dropped, inFlight: simulator.messagesInFlight)
         return RunResult(metrics: metrics, series: series, latencyHistogram: buckets, digest: hasher.finalize(),
                          conservation: conservation, violations: simulator.safety.violations,
                          events: simulator.events, simulatedSeconds: Double(options.duration.nanoseconds) / 1e9)

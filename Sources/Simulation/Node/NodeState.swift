@@ -18,7 +18,7 @@ enum MessageKind: UInt8 {
     case ancestors
 }
 
-/// A message in flight. Bodies live in a slab so that events stay small.
+/// A message in flight, carried inside its delivery event.
 struct Message {
     var kind: MessageKind
     var from: Int32

@@ -23,7 +23,8 @@ public final class Simulator {
     var queue = EventQueue<SimEvent>()
     var network: Network
     var nodes: [NodeState] = []
-    var messages = MessageSlab()
+    /// Messages sent and neither delivered nor dropped yet.
+    var messagesInFlight = 0
     var workload: Workload
     var ledger = TransactionLedger()
     var safety = SafetyChecker()
@@ -100,7 +101,7 @@ public final class Simulator {
         startFaults()
         let end = SimInstant.zero + options.duration
         while let (time, event) = queue.popNext() {
-            if time > end { break }      // a message it carried stays in the slab: in flight
+            if time > end { break }      // a message it carried stays in flight
             now = time
             events += 1
             handle(event)
@@ -114,7 +115,9 @@ public final class Simulator {
 
     private func handle(_ event: SimEvent) {
         switch event {
-        case let .deliver(index): deliver(messages.take(index))
+        case let .deliver(message):
+            messagesInFlight -= 1
+            deliver(message)
         case let .pollTimeout(node, poll): pollTimedOut(Int(node), poll)
         case let .batchDue(node): batchDue(Int(node))
         case .submit: submit()
@@ -147,7 +150,8 @@ public final class Simulator {
             metrics.dropped += 1
             return
         }
-        queue.schedule(.deliver(messages.store(message)), at: arrival)
+        messagesInFlight += 1
+        queue.schedule(.deliver(message), at: arrival)
     }
 
     // MARK: - Workload
