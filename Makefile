@@ -6,7 +6,7 @@ RELEASE    := $(SWIFT) build -c release
 BIN        := .build/release/cretoscale
 APT_NEEDS  := libsqlite3-dev b3sum
 
-.PHONY: all help deps build release test bench bench-sim scenarios baseline scenarios-full demo clean
+.PHONY: all help deps build release test bench bench-sim scenarios baseline scenarios-full byzantine-grid demo clean
 
 all: build
 
@@ -67,6 +67,12 @@ baseline: release
 ## (see scenarios/README.md). RUN_ARGS="--duration 15m" shortens every run.
 scenarios-full: release
 	@DB="$(or $(DB),results/cretoscale.db)" RUN_ARGS="$(RUN_ARGS)" scripts/run-scenarios.sh full
+
+## byzantine-grid: the CT-003 grid (0/10/20/30/33 % × each behaviour) at a reduced scale,
+## printed as a Markdown table (throughput, latency, safety, liveness, detection).
+## GRID_NODES (50), GRID_DURATION (40s) and GRID_WARMUP (10s) set the scale.
+byzantine-grid: release
+	@scripts/byzantine-grid.sh
 
 ## demo: build, run one small load scenario into results/cretoscale.db and show it
 demo: release

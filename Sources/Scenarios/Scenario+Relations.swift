@@ -110,12 +110,16 @@ extension Scenario {
         public var duration: ScenarioDuration?
         /// Replaces `seed` (`--seed`).
         public var seed: UInt64?
+        /// Replaces `warmup` (`--warmup`).
+        public var warmup: ScenarioDuration?
 
         /// Creates a set of overrides; nil leaves the scenario's value.
-        public init(nodes: Int? = nil, duration: ScenarioDuration? = nil, seed: UInt64? = nil) {
+        public init(nodes: Int? = nil, duration: ScenarioDuration? = nil, seed: UInt64? = nil,
+                    warmup: ScenarioDuration? = nil) {
             self.nodes = nodes
             self.duration = duration
             self.seed = seed
+            self.warmup = warmup
         }
     }
 
@@ -141,6 +145,12 @@ extension Scenario {
         }
         if let seed = overrides.seed {
             result.seed = seed
+        }
+        if let warmup = overrides.warmup {
+            if warmup.nanoseconds < 0 {
+                diagnostics.report(FieldPath.root.appending("warmup"), "must be >= 0 (got \"\(warmup)\")")
+            }
+            result.warmup = warmup
         }
         result.checkRelations(capabilities: capabilities, diagnostics)
         let issues = diagnostics.sortedIssues()

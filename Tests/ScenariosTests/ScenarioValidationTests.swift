@@ -599,13 +599,16 @@ struct OverrideTests {
         try decode(scenario(#""duration": "10m", "warmup": "1m", "faults": [ { "kind": "crash", "count": 5, "at": "5m" } ]"#)).get()
     }
 
-    @Test("Overrides replace nodes, duration and seed")
+    @Test("Overrides replace nodes, duration, seed and warm-up")
     func applies() throws {
         let result = try base().applying(.init(nodes: 5000, duration: .seconds(1200), seed: 7), capabilities: .everything)
         #expect(result.nodes == 5000)
         #expect(result.duration == .seconds(1200))
         #expect(result.seed == 7)
         #expect(result.consensus == (try base()).consensus)
+        let shorter = try base().applying(.init(duration: .seconds(420), warmup: .seconds(0)), capabilities: .everything)
+        #expect(shorter.warmup == .seconds(0))
+        #expect(shorter.duration == .seconds(420))
     }
 
     @Test("Overrides are validated again")
@@ -626,6 +629,11 @@ struct OverrideTests {
                 "faults[0].at: 5m is not before the end of the run (duration 1m)",
                 "warmup: 1m must be shorter than duration (1m)",
             ]
+        }
+        #expect {
+            _ = try scenario.applying(.init(warmup: .seconds(600)), capabilities: .everything)
+        } throws: { error in
+            (error as? ScenarioError)?.issues.map(\.description) == ["warmup: 10m must be shorter than duration (10m)"]
         }
         #expect {
             _ = try scenario.applying(.init(nodes: 0), capabilities: .everything)

@@ -21,6 +21,7 @@ struct RunCommand: ParsableCommand {
               cretoscale run scenarios/lt-001.json
               cretoscale run scenarios/ci/*.json --db /tmp/ci.db
               cretoscale run scenarios/lt-003-10000.json --nodes 2000 --duration 5m --seed 7
+              cretoscale run scenarios/ct-003-20-collusion.json --nodes 100 --duration 40s --warmup 10s
               cretoscale run scenarios/lt-001.json --json > run.json
               cretoscale run scenarios/ci/lt-001-ci.json --check-determinism
             """
@@ -37,6 +38,10 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Replace the scenario's duration, e.g. 90s, 5m, 2h.", valueName: "duration"))
     var duration: String?
+
+    @Option(help: ArgumentHelp("Replace the scenario's warm-up (measured from the start, before the metrics count), e.g. 10s; 0s for none.",
+                               valueName: "duration"))
+    var warmup: String?
 
     @Flag(help: "Print each run as export JSON on stdout (an array for several files).")
     var json = false
@@ -56,6 +61,12 @@ struct RunCommand: ParsableCommand {
                 throw ValidationError("--duration '\(duration)': \(error)")
             }
             overrideText["duration"] = duration
+        }
+        if let warmup {
+            do { overrides.warmup = try ScenarioDuration(parsing: warmup) } catch {
+                throw ValidationError("--warmup '\(warmup)': \(error)")
+            }
+            overrideText["warmup"] = warmup
         }
         // Validate every file before running any.
         var runs: [ScenarioRun] = []
