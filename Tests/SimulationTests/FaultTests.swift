@@ -187,8 +187,8 @@ struct DegradationTests {
         options.pruning = false
         options.memoryLimitMB = 1
         let result = try run(options)
-        // Memory reaches 1 MB near the end: most nodes are killed before it.
-        #expect(result.value("node.oom")! >= 10)
+        // Memory reaches 1 MB in the last seconds: several of the 24 nodes are killed.
+        #expect(result.value("node.oom")! >= 5)
         var roomy = options
         roomy.memoryLimitMB = 512
         #expect(try run(roomy).value("node.oom") == 0)

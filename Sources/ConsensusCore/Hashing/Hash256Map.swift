@@ -162,6 +162,14 @@ public struct Hash256Map<Value> {
         return removed
     }
 
+    /// Removes every key and keeps the table, for a map reused as scratch space.
+    @inlinable
+    public mutating func removeAllKeepingCapacity() {
+        guard storedCount > 0 else { return }
+        for index in values.indices { values[index] = nil }
+        storedCount = 0
+    }
+
     /// Removes every key and releases the table.
     @inlinable
     public mutating func removeAll() {

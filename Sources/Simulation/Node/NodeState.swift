@@ -43,6 +43,45 @@ struct PollState {
     var asked: [Hash256] = []
 }
 
+extension PollState {
+    /// Whether the answers still outstanding can no longer change what the poll decides,
+    /// so that it may finish before they come: avalanchego's early termination without
+    /// DAG traversal.
+    ///
+    /// A vertex already named by at least α voters keeps its votes whatever else arrives.
+    /// The votes for every other vertex might all reach one shared ancestor, so the poll
+    /// can end when the voters behind those vertices plus the outstanding answers fall
+    /// short of α. With two thresholds (preference and confidence) the test must hold for
+    /// both, so that no answer still to come could cross either. A poll with no answer
+    /// outstanding is always finished.
+    /// `counts` is scratch space, left holding this poll's tally.
+    func isSettled(alphaPreference: Int, alphaConfidence: Int, counts: inout Hash256Map<Int32>) -> Bool {
+        let pending = expected - received
+        if pending <= 0 { return true }
+        if pending >= alphaPreference { return false }      // alone enough to cross αPref
+        // Fewer than αPref voters cannot have taken any vertex to a threshold: every voter
+        // is partial, and the test needs no tally.
+        var voters = 0
+        for chit in chits where !chit.isEmpty { voters += 1 }
+        if voters < alphaPreference { return voters + pending < alphaPreference }
+        // Voters per vertex named; a chit names each vertex at most once.
+        counts.removeAllKeepingCapacity()
+        for chit in chits {
+            for id in chit { counts[id, default: 0] += 1 }
+        }
+        // Whether the outstanding answers could still take some vertex to `alpha`.
+        func couldCross(_ alpha: Int) -> Bool {
+            // Responders naming at least one vertex still below this α.
+            var partial = 0
+            for chit in chits where chit.contains(where: { Int(counts[$0]!) < alpha }) {
+                partial += 1
+            }
+            return partial + pending >= alpha
+        }
+        return !couldCross(alphaPreference) && (alphaConfidence == alphaPreference || !couldCross(alphaConfidence))
+    }
+}
+
 /// A query that arrived naming vertices the node does not hold yet; answered once it does.
 struct DeferredReply {
     var to: Int32

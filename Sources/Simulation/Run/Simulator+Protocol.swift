@@ -199,7 +199,11 @@ extension Simulator {
         nodes[node].polls[index].chits.append(chit)
         if reputation != nil { nodes[node].polls[index].responders.append(Int32(from)) }
         nodes[node].polls[index].received += 1
-        if nodes[node].polls[index].received == nodes[node].polls[index].expected {
+        let consensus = options.consensus
+        if nodes[node].polls[index].isSettled(alphaPreference: consensus.alphaPreference,
+                                              alphaConfidence: consensus.alphaConfidence,
+                                              counts: &pollTally) {
+            // Answers still on their way find the poll gone and are ignored.
             queue.cancel(nodes[node].polls[index].timeout)
             finishPoll(node, index)
         }
