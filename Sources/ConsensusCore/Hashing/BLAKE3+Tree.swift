@@ -116,16 +116,12 @@ extension BLAKE3 {
         var offset = 0
         var startFlag = Flag.chunkStart
         if wide {
-            if count - offset > blockLength {
-                var rows = BLAKE3RowChainingValue(key)
-                repeat {
-                    rows = compressRows(
-                        rows, BLAKE3RowMessage(loading: bytes! + offset), counter: counter,
-                        blockLength: UInt32(blockLength), flags: flags | startFlag)
-                    startFlag = 0
-                    offset += blockLength
-                } while count - offset > blockLength
+            if count > blockLength {
+                let rows: BLAKE3RowChainingValue
+                (rows, offset) = leadingBlocksRowWise(
+                    bytes!, count: count, counter: counter, key: BLAKE3RowChainingValue(key), flags: flags)
                 cv = rows.chainingValue
+                startFlag = 0
             }
         } else {
             while count - offset > blockLength {
@@ -143,6 +139,61 @@ extension BLAKE3 {
         return Output(
             inputCV: cv, block: block, counter: counter, blockLength: UInt32(lastLength),
             flags: flags | startFlag | Flag.chunkEnd)
+    }
+
+    /// Compresses row-wise every block of a chunk of `count` (> 64, ≤ 1024) bytes at
+    /// `bytes` but the last one; returns the chaining value so far and the offset of the
+    /// last block (whose flags then no longer include the chunk start).
+    @inline(__always)
+    static func leadingBlocksRowWise(
+        _ bytes: UnsafeRawPointer, count: Int, counter: UInt64, key: BLAKE3RowChainingValue, flags: UInt32
+    ) -> (BLAKE3RowChainingValue, lastBlockOffset: Int) {
+        var rows = key
+        var offset = 0
+        var startFlag = Flag.chunkStart
+        repeat {
+            rows = compressRows(
+                rows, BLAKE3RowMessage(loading: bytes + offset), counter: counter,
+                blockLength: UInt32(blockLength), flags: flags | startFlag)
+            startFlag = 0
+            offset += blockLength
+        } while count - offset > blockLength
+        return (rows, offset)
+    }
+
+    /// The root hash of an input of at most one chunk, compressed row-wise from start to
+    /// end: the chaining value and the last block stay in vector registers instead of
+    /// passing through an ``Output``. This is the path of every short input (vertex and
+    /// transaction ids among them).
+    static func singleChunkRootHash(_ bytes: UnsafeRawBufferPointer, key: ChainingValue, flags: UInt32) -> Hash256 {
+        let count = bytes.count
+        precondition(count <= chunkLength, "one chunk holds at most 1024 bytes")
+        var rows = BLAKE3RowChainingValue(key)
+        var offset = 0
+        var startFlag = Flag.chunkStart
+        if count > blockLength {
+            (rows, offset) = leadingBlocksRowWise(
+                bytes.baseAddress!, count: count, counter: 0, key: rows, flags: flags)
+            startFlag = 0
+        }
+        let lastLength = count - offset
+        let block = lastLength == blockLength
+            ? BLAKE3RowMessage(loading: bytes.baseAddress! + offset)
+            : BLAKE3RowMessage(paddedBlock(bytes.baseAddress.map { $0 + offset }, count: lastLength))
+        return compressRows(
+            rows, block, counter: 0, blockLength: UInt32(lastLength),
+            flags: flags | startFlag | Flag.chunkEnd | Flag.root
+        ).hash256
+    }
+
+    /// The root hash of the whole input `bytes`: what the one-shot functions return.
+    static func rootHash(
+        _ bytes: UnsafeRawBufferPointer, key: ChainingValue, flags: UInt32, wide: Bool = fourWay
+    ) -> Hash256 {
+        if wide && bytes.count <= chunkLength {
+            return singleChunkRootHash(bytes, key: key, flags: flags)
+        }
+        return rootOutput(bytes, key: key, flags: flags, wide: wide).rootHash()
     }
 
     /// Bytes in the left subtree of a node over `count` (> 1024) bytes: the largest

@@ -19,7 +19,7 @@
 public enum BLAKE3 {
     /// The 32-byte BLAKE3 hash of `bytes`.
     public static func hash(_ bytes: UnsafeRawBufferPointer) -> Hash256 {
-        rootOutput(bytes, key: .iv, flags: 0).rootHash()
+        rootHash(bytes, key: .iv, flags: 0)
     }
 
     /// The 32-byte BLAKE3 hash of `bytes`.
@@ -29,7 +29,7 @@ public enum BLAKE3 {
 
     /// The keyed BLAKE3 hash (a MAC / PRF) of `bytes` under the 32-byte `key`.
     public static func keyedHash(key: Hash256, _ bytes: UnsafeRawBufferPointer) -> Hash256 {
-        rootOutput(bytes, key: ChainingValue(key), flags: Flag.keyedHash).rootHash()
+        rootHash(bytes, key: ChainingValue(key), flags: Flag.keyedHash)
     }
 
     /// The keyed BLAKE3 hash (a MAC / PRF) of `bytes` under the 32-byte `key`.
@@ -45,7 +45,7 @@ public enum BLAKE3 {
     public static func deriveKey(context: String, material: [UInt8]) -> Hash256 {
         let contextKey = contextKey(context)
         return material.withUnsafeBytes {
-            rootOutput($0, key: contextKey, flags: Flag.deriveKeyMaterial).rootHash()
+            rootHash($0, key: contextKey, flags: Flag.deriveKeyMaterial)
         }
     }
 
@@ -53,8 +53,7 @@ public enum BLAKE3 {
     static func contextKey(_ context: String) -> ChainingValue {
         var context = context
         let key = context.withUTF8 { utf8 in
-            rootOutput(UnsafeRawBufferPointer(utf8), key: .iv, flags: Flag.deriveKeyContext)
-                .rootHash()
+            rootHash(UnsafeRawBufferPointer(utf8), key: .iv, flags: Flag.deriveKeyContext)
         }
         return ChainingValue(key)
     }
