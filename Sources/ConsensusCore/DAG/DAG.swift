@@ -62,6 +62,9 @@ public struct DAG: Sendable {
         public internal(set) var children: [Hash256]
         /// Its consensus status.
         public internal(set) var status: VertexStatus
+        /// Whether the id is in the DAG's `leaves` set: lets `store` skip removing a
+        /// parent that is not a leaf, the usual case, without a set lookup.
+        var isLeaf: Bool
 
         /// Appends a child, making room for several at the first: a vertex usually gets
         /// a few children, and growing from one by doubling reallocated three times.
@@ -123,7 +126,13 @@ public struct DAG: Sendable {
 
     /// Whether `id` is stored or was pruned.
     public func contains(_ id: Hash256) -> Bool {
-        entries.index(forKey: id) != nil || tombstones.index(forKey: id) != nil
+        entries.index(forKey: id) != nil || isTombstone(id)
+    }
+
+    /// Whether `id` has a tombstone; no lookup while there are none (before any pruning).
+    @inline(__always)
+    private func isTombstone(_ id: Hash256) -> Bool {
+        !tombstones.isEmpty && tombstones.index(forKey: id) != nil
     }
     /// Whether `id` was released (pruned when accepted, dropped when rejected).
     public func isPruned(_ id: Hash256) -> Bool { tombstones[id] != nil }
@@ -138,22 +147,52 @@ public struct DAG: Sendable {
     public func height(_ id: Hash256) -> UInt64? {
         // Read in place through the index: `entries[id]` would copy the entry.
         if let index = entries.index(forKey: id) { return entries.values[index].vertex.height }
-        return tombstones[id]?.height
+        return tombstones.isEmpty ? nil : tombstones[id]?.height
     }
 
     /// Adds `vertex` after checking it; on error nothing changes.
     public mutating func add(_ vertex: Vertex) throws(DAGError) {
-        try validate(vertex)
-        store(vertex, status: .processing)
+        // Each parent's entry is looked up once, while checking, and changed in place
+        // through the index found then: nothing changes the table's layout in between.
+        let outcome: Result<Void, DAGError> = withUnsafeTemporaryAllocation(
+            of: EntryIndex?.self, capacity: vertex.parents.count
+        ) { parentEntries in
+            do throws(DAGError) {
+                try check(vertex, parentEntries: parentEntries.baseAddress)
+            } catch {
+                return .failure(error)
+            }
+            store(vertex, status: .processing, parentEntries: parentEntries.baseAddress)
+            return .success(())
+        }
+        try outcome.get()
     }
 
     /// Checks everything `add` checks, without changing the DAG.
     public func validate(_ vertex: Vertex) throws(DAGError) {
+        try check(vertex, parentEntries: nil)
+    }
+
+    /// Where an entry is in the table.
+    private typealias EntryIndex = Dictionary<Hash256, Entry>.Index
+
+    /// The checks of `validate`. When `parentEntries` is given, it receives for each
+    /// parent, in order, the index of its entry (nil for a pruned parent).
+    private func check(_ vertex: Vertex, parentEntries: UnsafeMutablePointer<EntryIndex?>?) throws(DAGError) {
         let id = vertex.id
         guard !contains(id) else { throw .duplicate(id) }
         var expectedHeight: UInt64 = 0
-        for parent in vertex.parents {
-            guard let parentHeight = height(parent) else { throw .missingParent(vertex: id, parent: parent) }
+        for (position, parent) in vertex.parents.enumerated() {
+            let parentHeight: UInt64
+            if let index = entries.index(forKey: parent) {
+                parentHeight = entries.values[index].vertex.height
+                parentEntries?.advanced(by: position).initialize(to: index)
+            } else if !tombstones.isEmpty, let tombstone = tombstones[parent] {
+                parentHeight = tombstone.height
+                parentEntries?.advanced(by: position).initialize(to: nil)
+            } else {
+                throw .missingParent(vertex: id, parent: parent)
+            }
             expectedHeight = max(expectedHeight, parentHeight + 1)
         }
         guard vertex.height == expectedHeight else {
@@ -171,22 +210,30 @@ public struct DAG: Sendable {
 
     /// Stores a vertex already known to be valid, e.g. a genesis vertex as accepted.
     public mutating func insert(_ vertex: Vertex, status: VertexStatus) {
-        precondition(!contains(vertex.id), "insert of a vertex the DAG already holds")
-        store(vertex, status: status)
+        // `store` checks that the id is not stored already, as part of its insertion.
+        precondition(!isTombstone(vertex.id), "insert of a vertex the DAG already holds")
+        store(vertex, status: status, parentEntries: nil)
     }
 
-    /// Stores a vertex that is not in the DAG yet, linking it to its stored parents.
-    private mutating func store(_ vertex: Vertex, status: VertexStatus) {
+    /// Stores a vertex that is not in the DAG yet, linking it to its stored parents;
+    /// `parentEntries`, when given, holds what `check` found for them.
+    private mutating func store(_ vertex: Vertex, status: VertexStatus, parentEntries: UnsafePointer<EntryIndex?>?) {
         let id = vertex.id
-        for parent in vertex.parents {
-            // One hash-table lookup, the entry changed in place. A parent that is not
-            // stored (pruned) is not a leaf either.
-            guard let index = entries.index(forKey: parent) else { continue }
+        let live = status != .rejected
+        for (position, parent) in vertex.parents.enumerated() {
+            // At most one hash-table lookup, the entry changed in place. A parent that is
+            // not stored (pruned) is not a leaf either.
+            let found = if let parentEntries { parentEntries[position] } else { entries.index(forKey: parent) }
+            guard let index = found else { continue }
             entries.values[index].addChild(id)
-            if status != .rejected { leaves.remove(parent) }
+            if live && entries.values[index].isLeaf {
+                entries.values[index].isLeaf = false
+                leaves.remove(parent)
+            }
         }
-        entries[id] = Entry(vertex: vertex, children: [], status: status)
-        if status != .rejected { leaves.insert(id) }
+        let previous = entries.updateValue(Entry(vertex: vertex, children: [], status: status, isLeaf: live), forKey: id)
+        precondition(previous == nil, "insert of a vertex the DAG already holds")
+        if live { leaves.insert(id) }
         heldBytes += Self.bytes(of: vertex)
         if status == .accepted { noteAccepted(vertex) }
     }
@@ -201,9 +248,13 @@ public struct DAG: Sendable {
             noteAccepted(entry.vertex)
         } else {
             leaves.remove(id)
+            entries[id]!.isLeaf = false
             for parent in entry.vertex.parents where entries[parent]?.status == .processing || entries[parent]?.status == .accepted {
                 let hasLiveChild = entries[parent]!.children.contains { entries[$0]?.status != .rejected }
-                if !hasLiveChild { leaves.insert(parent) }
+                if !hasLiveChild {
+                    leaves.insert(parent)
+                    entries[parent]!.isLeaf = true
+                }
             }
         }
     }
