@@ -605,6 +605,18 @@ struct BLAKE3RowWiseTests {
                 }
             }
         }
+        // The same inputs read from a buffer padded with zeros to whole blocks, in place.
+        for count in counts + [1025, 2048, 3000] {
+            let padded = BLAKE3.paddedLength(count)
+            var buffer = [UInt8](repeating: 0, count: padded)
+            let source = random.bytes(count)
+            buffer.replaceSubrange(0..<count, with: source)
+            let expected = BLAKE3.hash(source)
+            for wide in [false, true] {
+                let hash = buffer.withUnsafeBytes { BLAKE3.hash(zeroPadded: $0, count: count, wide: wide) }
+                #expect(hash == expected, "zero-padded, count \(count), wide \(wide)")
+            }
+        }
         // The official vectors of at most one chunk, through the same path.
         for vector in blake3TestVectors where vector.inputLength <= 1024 {
             let hash = vector.input.withUnsafeBytes { BLAKE3.rootHash($0, key: .iv, flags: 0, wide: true) }

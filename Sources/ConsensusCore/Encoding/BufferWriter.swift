@@ -94,6 +94,29 @@ extension BufferWriter {
         }
     }
 
+    /// Calls `body` with a temporary buffer (on the stack when it fits) that holds the
+    /// `count` bytes written by `fill` (which must write all of them) followed by zeros
+    /// to a multiple of `block` bytes, at least one block: for hashing the bytes as
+    /// padded blocks without copying the last one.
+    @inline(__always)
+    static func withZeroPaddedBytes<R>(
+        count: Int, block: Int, _ fill: (inout BufferWriter) -> Void, _ body: (UnsafeRawBufferPointer) -> R
+    ) -> R {
+        precondition(block > 0 && block % 16 == 0, "blocks are whole 16-byte words")
+        let padded = max(block, (count + block - 1) / block * block)
+        return withUnsafeTemporaryAllocation(byteCount: padded, alignment: 16) { buffer in
+            // Zero the last block whole, before the encoding overwrites its start.
+            let last = buffer.baseAddress! + (padded - block)
+            for offset in stride(from: 0, to: block, by: 16) {
+                last.storeBytes(of: SIMD4<UInt32>.zero, toByteOffset: offset, as: SIMD4<UInt32>.self)
+            }
+            var writer = BufferWriter(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]))
+            fill(&writer)
+            precondition(writer.isFull, "encoding shorter than its computed size")
+            return body(UnsafeRawBufferPointer(buffer))
+        }
+    }
+
     /// Calls `body` with exactly `count` bytes written by `fill` (which must write all of
     /// them) in temporary storage: on the stack when it fits, so nothing is allocated.
     @inline(__always)

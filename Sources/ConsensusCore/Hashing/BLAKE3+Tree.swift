@@ -165,9 +165,21 @@ extension BLAKE3 {
     /// end: the chaining value and the last block stay in vector registers instead of
     /// passing through an ``Output``. This is the path of every short input (vertex and
     /// transaction ids among them).
-    static func singleChunkRootHash(_ bytes: UnsafeRawBufferPointer, key: ChainingValue, flags: UInt32) -> Hash256 {
-        let count = bytes.count
+    ///
+    /// The input is `bytes`; or, with `zeroPaddedCount`, the first `zeroPaddedCount`
+    /// bytes of `bytes`, which continues with zeros to the end of the input's last block
+    /// (at least one block), so that a partial last block is read in place instead of
+    /// being copied into a padded one.
+    @inline(__always)
+    static func singleChunkRootHash(
+        _ bytes: UnsafeRawBufferPointer, zeroPaddedCount: Int? = nil, key: ChainingValue, flags: UInt32
+    ) -> Hash256 {
+        let count = zeroPaddedCount ?? bytes.count
         precondition(count <= chunkLength, "one chunk holds at most 1024 bytes")
+        if let zeroPaddedCount {
+            precondition(zeroPaddedCount >= 0 && bytes.count >= paddedLength(zeroPaddedCount),
+                         "a zero-padded input fills whole blocks")
+        }
         var rows = BLAKE3RowChainingValue(key)
         var offset = 0
         var startFlag = Flag.chunkStart
@@ -177,13 +189,19 @@ extension BLAKE3 {
             startFlag = 0
         }
         let lastLength = count - offset
-        let block = lastLength == blockLength
+        let block = lastLength == blockLength || zeroPaddedCount != nil
             ? BLAKE3RowMessage(loading: bytes.baseAddress! + offset)
             : BLAKE3RowMessage(paddedBlock(bytes.baseAddress.map { $0 + offset }, count: lastLength))
         return compressRows(
             rows, block, counter: 0, blockLength: UInt32(lastLength),
             flags: flags | startFlag | Flag.chunkEnd | Flag.root
         ).hash256
+    }
+
+    /// Bytes in the whole blocks that hold `count` bytes: at least one block.
+    @inline(__always)
+    static func paddedLength(_ count: Int) -> Int {
+        max(blockLength, (count + blockLength - 1) & ~(blockLength - 1))
     }
 
     /// The root hash of the whole input `bytes`: what the one-shot functions return.
@@ -194,6 +212,17 @@ extension BLAKE3 {
             return singleChunkRootHash(bytes, key: key, flags: flags)
         }
         return rootOutput(bytes, key: key, flags: flags, wide: wide).rootHash()
+    }
+
+    /// The hash of the first `count` bytes of `blocks`, a buffer that continues with
+    /// zeros to the end of the last block they touch (``paddedLength(_:)`` bytes at
+    /// least): for encodings built in such a buffer, whose last block is then read in
+    /// place.
+    static func hash(zeroPadded blocks: UnsafeRawBufferPointer, count: Int, wide: Bool = fourWay) -> Hash256 {
+        if wide && count <= chunkLength {
+            return singleChunkRootHash(blocks, zeroPaddedCount: count, key: .iv, flags: 0)
+        }
+        return rootHash(UnsafeRawBufferPointer(rebasing: blocks[0..<count]), key: .iv, flags: 0, wide: wide)
     }
 
     /// Bytes in the left subtree of a node over `count` (> 1024) bytes: the largest

@@ -40,10 +40,11 @@ public struct Transaction: Hashable, Sendable {
         self.origin = origin
         self.submitTime = submitTime
         self.nonce = nonce
-        id = BufferWriter.withBytes(count: Self.fixedEncodedSize + 8 * canonical.count) { writer in
+        let size = Self.fixedEncodedSize + 8 * canonical.count
+        id = BufferWriter.withZeroPaddedBytes(count: size, block: BLAKE3.blockLength) { writer in
             Self.encodeFields(into: &writer, inputs: canonical, payloadSize: payloadSize, payloadDigest: payloadDigest,
                               origin: origin, submitTime: submitTime, nonce: nonce)
-        } _: { BLAKE3.hash($0) }
+        } _: { BLAKE3.hash(zeroPadded: $0, count: size) }
     }
 
     /// Creates a transaction carrying `payload`, hashing it for the commitment.
@@ -117,11 +118,18 @@ public struct Transaction: Hashable, Sendable {
 
 extension Array where Element: Comparable {
     /// The elements sorted ascending without duplicates; `self` as it is (no copy) when
-    /// it already is, as callers usually pass it.
+    /// it already is, as callers usually pass it. Inlined, so that the array passed in
+    /// is handed on without a retain and a release.
+    @inline(__always)
     func sortedAndDistinct() -> [Element] {
         var index = 1
         while index < count && self[index - 1] < self[index] { index += 1 }
-        if index >= count { return self }
+        return index >= count ? self : sortedDistinctCopy()
+    }
+
+    /// A sorted copy without duplicates.
+    @inline(never)
+    private func sortedDistinctCopy() -> [Element] {
         var canonical = sorted()
         canonical.removeDuplicatesInSortedOrder()
         return canonical

@@ -134,14 +134,15 @@ public final class Vertex: Sendable, CustomStringConvertible {
         return size
     }
 
-    /// BLAKE3 of the unsigned encoding (`size` bytes), built in temporary storage.
+    /// BLAKE3 of the unsigned encoding (`size` bytes), built in temporary storage padded
+    /// to whole blocks, which the hash reads in place.
     @inline(__always)
     static func unsignedID(creator: NodeID, height: UInt64, timestamp: Int64, parents: [Hash256],
                            transactions: [Transaction], size: Int) -> Hash256 {
-        BufferWriter.withBytes(count: size) { writer in
+        BufferWriter.withZeroPaddedBytes(count: size, block: BLAKE3.blockLength) { writer in
             encodeUnsigned(into: &writer, creator: creator, height: height, timestamp: timestamp,
                            parents: parents, transactions: transactions)
-        } _: { BLAKE3.hash($0) }
+        } _: { BLAKE3.hash(zeroPadded: $0, count: size) }
     }
 
     /// Writes the unsigned canonical encoding: domain tag, creator, height, timestamp, the
