@@ -62,8 +62,8 @@ public struct DAG: Sendable {
         public internal(set) var children: [Hash256]
         /// Its consensus status.
         public internal(set) var status: VertexStatus
-        /// Whether the id is in the DAG's `leaves` set: lets `store` skip removing a
-        /// parent that is not a leaf, the usual case, without a set lookup.
+        /// Whether the vertex is on the frontier: not rejected, and without a child that
+        /// is not rejected.
         var isLeaf: Bool
 
         /// Appends a child, making room for several at the first: a vertex usually gets
@@ -93,8 +93,6 @@ public struct DAG: Sendable {
     /// long run holds bounded state (a real node would keep them on disk). Vertices
     /// name recent frontier vertices as parents, far inside this horizon.
     public var tombstoneLimit = 1 << 16
-    /// Non-rejected vertices without non-rejected children.
-    private var leaves: Set<Hash256> = []
     /// Accepted vertices without accepted children: what pruning keeps.
     private var acceptedLeaves: Set<Hash256> = []
     /// Accepted vertices still stored, in acceptance order (the pruning queue).
@@ -226,14 +224,10 @@ public struct DAG: Sendable {
             let found = if let parentEntries { parentEntries[position] } else { entries.index(forKey: parent) }
             guard let index = found else { continue }
             entries.values[index].addChild(id)
-            if live && entries.values[index].isLeaf {
-                entries.values[index].isLeaf = false
-                leaves.remove(parent)
-            }
+            if live { entries.values[index].isLeaf = false }
         }
         let previous = entries.updateValue(Entry(vertex: vertex, children: [], status: status, isLeaf: live), forKey: id)
         precondition(previous == nil, "insert of a vertex the DAG already holds")
-        if live { leaves.insert(id) }
         heldBytes += Self.bytes(of: vertex)
         if status == .accepted { noteAccepted(vertex) }
     }
@@ -247,14 +241,10 @@ public struct DAG: Sendable {
         if status == .accepted {
             noteAccepted(entry.vertex)
         } else {
-            leaves.remove(id)
             entries[id]!.isLeaf = false
             for parent in entry.vertex.parents where entries[parent]?.status == .processing || entries[parent]?.status == .accepted {
                 let hasLiveChild = entries[parent]!.children.contains { entries[$0]?.status != .rejected }
-                if !hasLiveChild {
-                    leaves.insert(parent)
-                    entries[parent]!.isLeaf = true
-                }
+                if !hasLiveChild { entries[parent]!.isLeaf = true }
             }
         }
     }
@@ -286,7 +276,16 @@ public struct DAG: Sendable {
     }
 
     /// Non-rejected vertices with no non-rejected child, sorted ascending.
-    public func frontier() -> [Hash256] { leaves.sorted() }
+    ///
+    /// Found by a pass over the stored vertices, whose entries carry the flag: no caller
+    /// needs it on a hot path, so adding and deciding vertices keep no set of them.
+    public func frontier() -> [Hash256] {
+        var found: [Hash256] = []
+        for index in entries.indices where entries.values[index].isLeaf {
+            found.append(entries.keys[index])
+        }
+        return found.sorted()
+    }
 
     /// Accepted vertices with no accepted child, sorted ascending.
     public func acceptedFrontier() -> [Hash256] { acceptedLeaves.sorted() }
@@ -363,7 +362,6 @@ public struct DAG: Sendable {
             if acceptedLeaves.contains(id) { kept.append(id); continue }
             guard let entry = entries.removeValue(forKey: id) else { continue }
             remember(id, Tombstone(height: entry.vertex.height, status: .accepted))
-            leaves.remove(id)
             heldBytes -= Self.bytes(of: entry.vertex)
             released += 1
         }
