@@ -9,7 +9,10 @@
 // Speed: the scalar compression keeps its 16 working words in locals with the rounds
 // unrolled and the message schedule precomputed. Runs of three or more whole chunks are
 // compressed four chunks at a time in `SIMD4<UInt32>` lanes, and parent nodes four at a
-// time, level by level. `hash` and `keyedHash` do not allocate.
+// time, level by level. Single blocks are compressed row-wise (four `G`s at once), and an
+// input of at most one chunk in one row-wise pass. On x86-64 the package builds the core
+// for SSSE3, so that the rotations by 8 and 16 are one byte shuffle each. `hash` and
+// `keyedHash` do not allocate.
 //
 // Files: `BLAKE3+Compress.swift` (compression), `BLAKE3+Tree.swift` (tree over
 // contiguous input), `BLAKE3+Hasher.swift` (incremental hasher), `Hash256.swift`.
