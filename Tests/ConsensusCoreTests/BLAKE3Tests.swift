@@ -585,6 +585,45 @@ struct BLAKE3RowWiseTests {
         }
     }
 
+    @Test("one-pass row-wise root hash of a single chunk equals the scalar tree, in every mode")
+    func singleChunkRootHash() {
+        var random = BLAKE3TestRandom(state: 0x51C4)
+        let input = random.bytes(1024)
+        let modes: [(BLAKE3.ChainingValue, UInt32)] = [
+            (.iv, 0), (BLAKE3.ChainingValue(blake3TestKey), BLAKE3.Flag.keyedHash),
+            (BLAKE3.contextKey(blake3TestContext), BLAKE3.Flag.deriveKeyMaterial),
+        ]
+        // Every length up to two blocks, then around later block boundaries.
+        let counts = Array(0...129) + [191, 192, 193, 500, 959, 960, 961, 1023, 1024]
+        for count in counts {
+            for (key, flags) in modes {
+                input.withUnsafeBytes { raw in
+                    let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<count])
+                    let scalar = BLAKE3.rootOutput(bytes, key: key, flags: flags, wide: false).rootHash()
+                    #expect(BLAKE3.rootHash(bytes, key: key, flags: flags, wide: true) == scalar,
+                            "count \(count), flags \(flags)")
+                }
+            }
+        }
+        // The same inputs read from a buffer padded with zeros to whole blocks, in place.
+        for count in counts + [1025, 2048, 3000] {
+            let padded = BLAKE3.paddedLength(count)
+            var buffer = [UInt8](repeating: 0, count: padded)
+            let source = random.bytes(count)
+            buffer.replaceSubrange(0..<count, with: source)
+            let expected = BLAKE3.hash(source)
+            for wide in [false, true] {
+                let hash = buffer.withUnsafeBytes { BLAKE3.hash(zeroPadded: $0, count: count, wide: wide) }
+                #expect(hash == expected, "zero-padded, count \(count), wide \(wide)")
+            }
+        }
+        // The official vectors of at most one chunk, through the same path.
+        for vector in blake3TestVectors where vector.inputLength <= 1024 {
+            let hash = vector.input.withUnsafeBytes { BLAKE3.rootHash($0, key: .iv, flags: 0, wide: true) }
+            #expect(hash.hex == String(vector.hash.prefix(64)), "\(vector.inputLength) bytes")
+        }
+    }
+
     @Test("row-wise chunks equal scalar chunks at every block boundary")
     func chunksAgree() {
         var random = BLAKE3TestRandom(state: 0xC4C4)

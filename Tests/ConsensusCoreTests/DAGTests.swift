@@ -137,10 +137,33 @@ struct DAGTests {
         #expect(dag.status(chain[50].id) == .accepted)
         #expect(dag.heldBytes == DAG.bytes(of: chain.last!) + 100 * DAG.tombstoneBytes)
         #expect(dag.heldBytes < heldBefore / 5)
-        // A new vertex may still name a pruned vertex as parent.
+        // A new vertex may still name a pruned vertex as parent, beside a stored one.
         let late = vertex(on: [chain[99]], [tx(spending: [999], nonce: 999)])
         try dag.add(late)
         #expect(dag.count == 2)
+        let mixed = vertex(on: [chain[98], chain.last!], [tx(spending: [998], nonce: 998)])
+        try dag.add(mixed)
+        #expect(dag.count == 3)
+        #expect(mixed.height == chain.last!.height + 1)
+        #expect(dag.children(of: chain.last!.id) == [mixed.id])
+        #expect(dag.frontier() == [late.id, mixed.id].sorted())
+    }
+
+    @Test func aParentWhoseChildrenAreAllRejectedIsALeafUntilItGetsAnother() throws {
+        var dag = freshDAG()
+        let a = vertex(on: [genesis], [tx(spending: [1], nonce: 1)])
+        let b = vertex(on: [a], [tx(spending: [2], nonce: 2)])
+        try dag.add(a); try dag.add(b)
+        #expect(dag.frontier() == [b.id])
+        dag.decide(b.id, .rejected)
+        #expect(dag.frontier() == [a.id])
+        let c = vertex(on: [a], [tx(spending: [3], nonce: 3)])
+        try dag.add(c)
+        #expect(dag.frontier() == [c.id])
+        let d = vertex(on: [a, c], [tx(spending: [4], nonce: 4)])
+        dag.insert(d, status: .rejected)         // a rejected child leaves its parents' leaf state alone
+        #expect(dag.frontier() == [c.id])
+        #expect(dag.children(of: a.id) == [b.id, c.id, d.id].sorted())
     }
 
     @Test func tombstonesAreBounded() throws {

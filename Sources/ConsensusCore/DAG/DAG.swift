@@ -62,6 +62,12 @@ public struct DAG: Sendable {
         public internal(set) var children: [Hash256]
         /// Its consensus status.
         public internal(set) var status: VertexStatus
+        /// Whether the vertex is on the frontier: not rejected, and without a child that
+        /// is not rejected.
+        var isLeaf: Bool
+        /// The vertex's height, kept beside the links so that walks by height read the
+        /// entry only, not the vertex object it points to.
+        let height: UInt64
 
         /// Appends a child, making room for several at the first: a vertex usually gets
         /// a few children, and growing from one by doubling reallocated three times.
@@ -93,8 +99,6 @@ public struct DAG: Sendable {
     /// long run holds bounded state (a real node would keep them on disk). Vertices
     /// name recent frontier vertices as parents, far inside this horizon.
     public var tombstoneLimit = 1 << 16
-    /// Non-rejected vertices without non-rejected children.
-    private var leaves = Hash256Map<Void>()
     /// Accepted vertices without accepted children: what pruning keeps.
     private var acceptedLeaves = Hash256Map<Void>()
     /// Accepted vertices still stored, in acceptance order (the pruning queue).
@@ -141,23 +145,51 @@ public struct DAG: Sendable {
     public func height(_ id: Hash256) -> UInt64? {
         // Read in place through the index: `entries[id]` would copy the entry.
         let (index, found) = entries.probe(id)
-        if found { return entries.values[index]!.vertex.height }
+        if found { return entries.values[index]!.height }
         return tombstones[id]?.height
     }
 
     /// Adds `vertex` after checking it; on error nothing changes.
     public mutating func add(_ vertex: Vertex) throws(DAGError) {
-        try validate(vertex)
-        store(vertex, status: .processing)
+        // Each parent's entry is looked up once, while checking, and changed in place
+        // through the bucket found then: nothing changes the table's layout in between.
+        let outcome: Result<Void, DAGError> = withUnsafeTemporaryAllocation(
+            of: Int.self, capacity: vertex.parents.count
+        ) { parentBuckets in
+            do throws(DAGError) {
+                try check(vertex, parentBuckets: parentBuckets.baseAddress)
+            } catch {
+                return .failure(error)
+            }
+            store(vertex, status: .processing, parentBuckets: parentBuckets.baseAddress)
+            return .success(())
+        }
+        try outcome.get()
     }
 
     /// Checks everything `add` checks, without changing the DAG.
     public func validate(_ vertex: Vertex) throws(DAGError) {
+        try check(vertex, parentBuckets: nil)
+    }
+
+    /// The checks of `validate`. When `parentBuckets` is given, it receives for each
+    /// parent, in order, the bucket of its entry (-1 for a pruned parent).
+    private func check(_ vertex: Vertex, parentBuckets: UnsafeMutablePointer<Int>?) throws(DAGError) {
         let id = vertex.id
         guard !contains(id) else { throw .duplicate(id) }
         var expectedHeight: UInt64 = 0
-        for parent in vertex.parents {
-            guard let parentHeight = height(parent) else { throw .missingParent(vertex: id, parent: parent) }
+        for (position, parent) in vertex.parents.enumerated() {
+            let parentHeight: UInt64
+            let (index, found) = entries.probe(parent)
+            if found {
+                parentHeight = entries.values[index]!.height
+                parentBuckets?.advanced(by: position).initialize(to: index)
+            } else if let tombstone = tombstones[parent] {
+                parentHeight = tombstone.height
+                parentBuckets?.advanced(by: position).initialize(to: -1)
+            } else {
+                throw .missingParent(vertex: id, parent: parent)
+            }
             expectedHeight = max(expectedHeight, parentHeight + 1)
         }
         guard vertex.height == expectedHeight else {
@@ -176,22 +208,29 @@ public struct DAG: Sendable {
     /// Stores a vertex already known to be valid, e.g. a genesis vertex as accepted.
     public mutating func insert(_ vertex: Vertex, status: VertexStatus) {
         precondition(!contains(vertex.id), "insert of a vertex the DAG already holds")
-        store(vertex, status: status)
+        store(vertex, status: status, parentBuckets: nil)
     }
 
-    /// Stores a vertex that is not in the DAG yet, linking it to its stored parents.
-    private mutating func store(_ vertex: Vertex, status: VertexStatus) {
+    /// Stores a vertex that is not in the DAG yet, linking it to its stored parents;
+    /// `parentBuckets`, when given, holds what `check` found for them.
+    private mutating func store(_ vertex: Vertex, status: VertexStatus, parentBuckets: UnsafePointer<Int>?) {
         let id = vertex.id
-        for parent in vertex.parents {
-            // One hash-table lookup, the entry changed in place. A parent that is not
-            // stored (pruned) is not a leaf either.
-            let (index, found) = entries.probe(parent)
-            guard found else { continue }
+        let live = status != .rejected
+        for (position, parent) in vertex.parents.enumerated() {
+            // At most one hash-table lookup, the entry changed in place. A parent that is
+            // not stored (pruned) is not a leaf either.
+            let index: Int
+            if let parentBuckets {
+                index = parentBuckets[position]
+            } else {
+                let (bucket, found) = entries.probe(parent)
+                index = found ? bucket : -1
+            }
+            guard index >= 0 else { continue }
             entries.values[index]!.addChild(id)
-            if status != .rejected { leaves.removeValue(forKey: parent) }
+            if live { entries.values[index]!.isLeaf = false }
         }
-        entries[id] = Entry(vertex: vertex, children: [], status: status)
-        if status != .rejected { leaves[id] = () }
+        entries[id] = Entry(vertex: vertex, children: [], status: status, isLeaf: live, height: vertex.height)
         heldBytes += Self.bytes(of: vertex)
         if status == .accepted { noteAccepted(vertex) }
     }
@@ -205,10 +244,10 @@ public struct DAG: Sendable {
         if status == .accepted {
             noteAccepted(entry.vertex)
         } else {
-            leaves.removeValue(forKey: id)
+            entries.values[entries.probe(id).index]!.isLeaf = false
             for parent in entry.vertex.parents where entries[parent]?.status == .processing || entries[parent]?.status == .accepted {
                 let hasLiveChild = entries[parent]!.children.contains { entries[$0]?.status != .rejected }
-                if !hasLiveChild { leaves[parent] = () }
+                if !hasLiveChild { entries.values[entries.probe(parent).index]!.isLeaf = true }
             }
         }
     }
@@ -240,7 +279,14 @@ public struct DAG: Sendable {
     }
 
     /// Non-rejected vertices with no non-rejected child, sorted ascending.
-    public func frontier() -> [Hash256] { Self.sortedKeys(of: leaves) }
+    ///
+    /// Found by a pass over the stored vertices, whose entries carry the flag: no caller
+    /// needs it on a hot path, so adding and deciding vertices keep no set of them.
+    public func frontier() -> [Hash256] {
+        var found: [Hash256] = []
+        entries.forEach { id, entry in if entry.isLeaf { found.append(id) } }
+        return found.sorted()
+    }
 
     /// Accepted vertices with no accepted child, sorted ascending.
     public func acceptedFrontier() -> [Hash256] { Self.sortedKeys(of: acceptedLeaves) }
@@ -265,7 +311,7 @@ public struct DAG: Sendable {
         // The table's order does not matter: the ids are sorted by (height, id) below.
         // Through indices, so that the entries are read in place.
         for index in entries.values.indices {
-            guard let height = entries.values[index]?.vertex.height else { continue }
+            guard let height = entries.values[index]?.height else { continue }
             let id = entries.keys[index]
             ids.append(id)
             heights.append(height)
@@ -325,7 +371,6 @@ public struct DAG: Sendable {
             if acceptedLeaves.contains(id) { kept.append(id); continue }
             guard let entry = entries.removeValue(forKey: id) else { continue }
             remember(id, Tombstone(height: entry.vertex.height, status: .accepted))
-            leaves.removeValue(forKey: id)
             heldBytes -= Self.bytes(of: entry.vertex)
             released += 1
         }

@@ -33,6 +33,9 @@ public struct ByteWriter: Sendable {
         write(hash.w0); write(hash.w1); write(hash.w2); write(hash.w3)
     }
 
+    /// Appends the bytes as they are.
+    mutating func append(_ field: [UInt8]) { bytes.append(contentsOf: field) }
+
     /// Appends a 32-bit length followed by the bytes.
     public mutating func writeLengthPrefixed(_ field: [UInt8]) {
         precondition(field.count <= Int(UInt32.max), "field too long for a 32-bit length prefix")

@@ -90,13 +90,33 @@ func rotateRight(_ x: SIMD4<UInt32>, _ count: UInt32) -> SIMD4<UInt32> {
     return (x &>> right) &+ (x &<< leftCounts)
 }
 
-/// Rotates each lane of `x` right by 16 by swapping its 16-bit halves (`pshuflw`/`pshufhw`).
+/// Rotates each lane of `x` right by 16 by swapping its 16-bit halves (`pshuflw`/`pshufhw`,
+/// or one `pshufb` with SSSE3).
 @inline(__always)
 func rotateRight16(_ x: SIMD4<UInt32>) -> SIMD4<UInt32> {
     let halves = unsafeBitCast(x, to: SIMD8<UInt16>.self)
     let swapped = SIMD8(
         halves[1], halves[0], halves[3], halves[2], halves[5], halves[4], halves[7], halves[6])
     return unsafeBitCast(swapped, to: SIMD4<UInt32>.self)
+}
+
+/// Rotates each lane of `x` right by 8.
+///
+/// Where the build enables SSSE3 (`BLAKE3_SSSE3`, set by the package manifest on x86-64),
+/// as a byte shuffle: one `pshufb` of one cycle instead of two shifts and an `or` on the
+/// dependency chain. Elsewhere as shifts: without `pshufb`, LLVM lowers this byte shuffle
+/// to masks and shifts, slower than the plain rotation.
+@inline(__always)
+func rotateRight8(_ x: SIMD4<UInt32>) -> SIMD4<UInt32> {
+    #if BLAKE3_SSSE3 && _endian(little)
+    let b = unsafeBitCast(x, to: SIMD16<UInt8>.self)
+    let rotated = SIMD16(
+        b[1], b[2], b[3], b[0], b[5], b[6], b[7], b[4],
+        b[9], b[10], b[11], b[8], b[13], b[14], b[15], b[12])
+    return unsafeBitCast(rotated, to: SIMD4<UInt32>.self)
+    #else
+    return rotateRight(x, 8)
+    #endif
 }
 
 /// The sixteen working words `v0`…`v15` of one compression.
@@ -215,7 +235,7 @@ private func mix(
     c = c &+ d
     b = rotateRight(b ^ c, 12)
     a = a &+ y &+ b
-    d = rotateRight(d ^ a, 8)
+    d = rotateRight8(d ^ a)
     c = c &+ d
     b = rotateRight(b ^ c, 7)
 }
@@ -526,28 +546,59 @@ struct BLAKE3RowMessage {
     }
 }
 
-/// The rotation by 16 of the row-wise rounds, as two shifts: here the 16-bit shuffle
-/// form measured slower (LLVM merges it with the neighbouring operations into six
-/// instructions).
+/// The rotation by 16 of the row-wise rounds: with SSSE3 one `pshufb`; without it as two
+/// shifts, since the 16-bit shuffle form measured slower there (LLVM merges it with the
+/// neighbouring operations into six instructions).
 @inline(__always)
 private func rowRotateRight16(_ x: SIMD4<UInt32>) -> SIMD4<UInt32> {
+    #if BLAKE3_SSSE3
+    rotateRight16(x)
+    #else
     rotateRight(x, 16)
+    #endif
+}
+
+/// The two halves of `x` rotated right by `count`, not yet joined: `x >> count` and
+/// `x << (32 - count)`. Their bits are disjoint, so adding both to a value adds the rotation.
+@inline(__always)
+private func rotationHalves(_ x: SIMD4<UInt32>, _ count: UInt32) -> (SIMD4<UInt32>, SIMD4<UInt32>) {
+    let left = 32 &- count
+    let right = unsafeBitCast((count, count, count, count), to: SIMD4<UInt32>.self)
+    let leftCounts = unsafeBitCast((left, left, left, left), to: SIMD4<UInt32>.self)
+    return (x &>> right, x &<< leftCounts)
 }
 
 /// `G` on the four lanes of the rows `a`, `b`, `c`, `d`.
+///
+/// The rotations of `b` (by 12 and by 7) are the ones still made of two shifts and an
+/// `or`, and each is followed by the addition of `b` to `a`. That addition takes the two
+/// shifted halves directly (`a + x + hi + lo`), so the `or` that rebuilds `b` leaves the
+/// dependency chain: one cycle less per rotation, about a tenth of a compression. To fold
+/// the rotation by 7 into the next `G`'s first addition in the same way, `b` travels
+/// between calls with that rotation still pending: it comes in and goes out unrotated
+/// (except in the very first call, `bRotated`, where it is the chaining value's words).
 @inline(__always)
 private func rowMix(
     _ a: inout SIMD4<UInt32>, _ b: inout SIMD4<UInt32>, _ c: inout SIMD4<UInt32>,
-    _ d: inout SIMD4<UInt32>, _ x: SIMD4<UInt32>, _ y: SIMD4<UInt32>
+    _ d: inout SIMD4<UInt32>, _ x: SIMD4<UInt32>, _ y: SIMD4<UInt32>, bRotated: Bool = false
 ) {
-    a = a &+ x &+ b
+    var rotatedB: SIMD4<UInt32>
+    if bRotated {
+        a = a &+ x &+ b
+        rotatedB = b
+    } else {
+        let (high, low) = rotationHalves(b, 7)
+        a = a &+ x &+ high &+ low
+        rotatedB = high | low
+    }
     d = rowRotateRight16(d ^ a)
     c = c &+ d
-    b = rotateRight(b ^ c, 12)
-    a = a &+ y &+ b
-    d = rotateRight(d ^ a, 8)
+    let (high, low) = rotationHalves(rotatedB ^ c, 12)
+    a = a &+ y &+ high &+ low
+    rotatedB = high | low
+    d = rotateRight8(d ^ a)
     c = c &+ d
-    b = rotateRight(b ^ c, 7)
+    b = rotatedB ^ c    // rotated by 7 in the next call, or at the end of the compression
 }
 
 extension BLAKE3 {
@@ -569,7 +620,7 @@ extension BLAKE3 {
             blockLength, flags)
         var m = message
         // Written out: LLVM keeps a loop over the rounds rolled, which measured slower.
-        rowRound(&a, &b, &c, &d, m)
+        rowRound(&a, &b, &c, &d, m, first: true)
         m.permute()
         rowRound(&a, &b, &c, &d, m)
         m.permute()
@@ -582,17 +633,19 @@ extension BLAKE3 {
         rowRound(&a, &b, &c, &d, m)
         m.permute()
         rowRound(&a, &b, &c, &d, m)
-        return BLAKE3RowChainingValue(low: a ^ c, high: b ^ d)
+        // `b` still owes its last rotation by 7 (see `rowMix`).
+        return BLAKE3RowChainingValue(low: a ^ c, high: rotateRight(b, 7) ^ d)
     }
 }
 
-/// One row-wise round: `G` on the columns, then on the diagonals.
+/// One row-wise round: `G` on the columns, then on the diagonals. `b` comes in and goes
+/// out with its rotation by 7 pending, except that it comes in rotated in the `first` round.
 @inline(__always)
 private func rowRound(
     _ a: inout SIMD4<UInt32>, _ b: inout SIMD4<UInt32>, _ c: inout SIMD4<UInt32>,
-    _ d: inout SIMD4<UInt32>, _ m: BLAKE3RowMessage
+    _ d: inout SIMD4<UInt32>, _ m: BLAKE3RowMessage, first: Bool = false
 ) {
-    rowMix(&a, &b, &c, &d, m.x1, m.y1)
+    rowMix(&a, &b, &c, &d, m.x1, m.y1, bRotated: first)
     a = SIMD4(a[3], a[0], a[1], a[2])
     c = SIMD4(c[1], c[2], c[3], c[0])
     d = SIMD4(d[2], d[3], d[0], d[1])

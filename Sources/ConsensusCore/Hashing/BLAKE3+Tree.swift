@@ -116,16 +116,12 @@ extension BLAKE3 {
         var offset = 0
         var startFlag = Flag.chunkStart
         if wide {
-            if count - offset > blockLength {
-                var rows = BLAKE3RowChainingValue(key)
-                repeat {
-                    rows = compressRows(
-                        rows, BLAKE3RowMessage(loading: bytes! + offset), counter: counter,
-                        blockLength: UInt32(blockLength), flags: flags | startFlag)
-                    startFlag = 0
-                    offset += blockLength
-                } while count - offset > blockLength
+            if count > blockLength {
+                let rows: BLAKE3RowChainingValue
+                (rows, offset) = leadingBlocksRowWise(
+                    bytes!, count: count, counter: counter, key: BLAKE3RowChainingValue(key), flags: flags)
                 cv = rows.chainingValue
+                startFlag = 0
             }
         } else {
             while count - offset > blockLength {
@@ -143,6 +139,90 @@ extension BLAKE3 {
         return Output(
             inputCV: cv, block: block, counter: counter, blockLength: UInt32(lastLength),
             flags: flags | startFlag | Flag.chunkEnd)
+    }
+
+    /// Compresses row-wise every block of a chunk of `count` (> 64, ≤ 1024) bytes at
+    /// `bytes` but the last one; returns the chaining value so far and the offset of the
+    /// last block (whose flags then no longer include the chunk start).
+    @inline(__always)
+    static func leadingBlocksRowWise(
+        _ bytes: UnsafeRawPointer, count: Int, counter: UInt64, key: BLAKE3RowChainingValue, flags: UInt32
+    ) -> (BLAKE3RowChainingValue, lastBlockOffset: Int) {
+        var rows = key
+        var offset = 0
+        var startFlag = Flag.chunkStart
+        repeat {
+            rows = compressRows(
+                rows, BLAKE3RowMessage(loading: bytes + offset), counter: counter,
+                blockLength: UInt32(blockLength), flags: flags | startFlag)
+            startFlag = 0
+            offset += blockLength
+        } while count - offset > blockLength
+        return (rows, offset)
+    }
+
+    /// The root hash of an input of at most one chunk, compressed row-wise from start to
+    /// end: the chaining value and the last block stay in vector registers instead of
+    /// passing through an ``Output``. This is the path of every short input (vertex and
+    /// transaction ids among them).
+    ///
+    /// The input is `bytes`; or, with `zeroPaddedCount`, the first `zeroPaddedCount`
+    /// bytes of `bytes`, which continues with zeros to the end of the input's last block
+    /// (at least one block), so that a partial last block is read in place instead of
+    /// being copied into a padded one.
+    @inline(__always)
+    static func singleChunkRootHash(
+        _ bytes: UnsafeRawBufferPointer, zeroPaddedCount: Int? = nil, key: ChainingValue, flags: UInt32
+    ) -> Hash256 {
+        let count = zeroPaddedCount ?? bytes.count
+        precondition(count <= chunkLength, "one chunk holds at most 1024 bytes")
+        if let zeroPaddedCount {
+            precondition(zeroPaddedCount >= 0 && bytes.count >= paddedLength(zeroPaddedCount),
+                         "a zero-padded input fills whole blocks")
+        }
+        var rows = BLAKE3RowChainingValue(key)
+        var offset = 0
+        var startFlag = Flag.chunkStart
+        if count > blockLength {
+            (rows, offset) = leadingBlocksRowWise(
+                bytes.baseAddress!, count: count, counter: 0, key: rows, flags: flags)
+            startFlag = 0
+        }
+        let lastLength = count - offset
+        let block = lastLength == blockLength || zeroPaddedCount != nil
+            ? BLAKE3RowMessage(loading: bytes.baseAddress! + offset)
+            : BLAKE3RowMessage(paddedBlock(bytes.baseAddress.map { $0 + offset }, count: lastLength))
+        return compressRows(
+            rows, block, counter: 0, blockLength: UInt32(lastLength),
+            flags: flags | startFlag | Flag.chunkEnd | Flag.root
+        ).hash256
+    }
+
+    /// Bytes in the whole blocks that hold `count` bytes: at least one block.
+    @inline(__always)
+    static func paddedLength(_ count: Int) -> Int {
+        max(blockLength, (count + blockLength - 1) & ~(blockLength - 1))
+    }
+
+    /// The root hash of the whole input `bytes`: what the one-shot functions return.
+    static func rootHash(
+        _ bytes: UnsafeRawBufferPointer, key: ChainingValue, flags: UInt32, wide: Bool = fourWay
+    ) -> Hash256 {
+        if wide && bytes.count <= chunkLength {
+            return singleChunkRootHash(bytes, key: key, flags: flags)
+        }
+        return rootOutput(bytes, key: key, flags: flags, wide: wide).rootHash()
+    }
+
+    /// The hash of the first `count` bytes of `blocks`, a buffer that continues with
+    /// zeros to the end of the last block they touch (``paddedLength(_:)`` bytes at
+    /// least): for encodings built in such a buffer, whose last block is then read in
+    /// place.
+    static func hash(zeroPadded blocks: UnsafeRawBufferPointer, count: Int, wide: Bool = fourWay) -> Hash256 {
+        if wide && count <= chunkLength {
+            return singleChunkRootHash(blocks, zeroPaddedCount: count, key: .iv, flags: 0)
+        }
+        return rootHash(UnsafeRawBufferPointer(rebasing: blocks[0..<count]), key: .iv, flags: 0, wide: wide)
     }
 
     /// Bytes in the left subtree of a node over `count` (> 1024) bytes: the largest

@@ -9,7 +9,10 @@
 // Speed: the scalar compression keeps its 16 working words in locals with the rounds
 // unrolled and the message schedule precomputed. Runs of three or more whole chunks are
 // compressed four chunks at a time in `SIMD4<UInt32>` lanes, and parent nodes four at a
-// time, level by level. `hash` and `keyedHash` do not allocate.
+// time, level by level. Single blocks are compressed row-wise (four `G`s at once), and an
+// input of at most one chunk in one row-wise pass. On x86-64 the package builds the core
+// for SSSE3, so that the rotations by 8 and 16 are one byte shuffle each. `hash` and
+// `keyedHash` do not allocate.
 //
 // Files: `BLAKE3+Compress.swift` (compression), `BLAKE3+Tree.swift` (tree over
 // contiguous input), `BLAKE3+Hasher.swift` (incremental hasher), `Hash256.swift`.
@@ -19,7 +22,7 @@
 public enum BLAKE3 {
     /// The 32-byte BLAKE3 hash of `bytes`.
     public static func hash(_ bytes: UnsafeRawBufferPointer) -> Hash256 {
-        rootOutput(bytes, key: .iv, flags: 0).rootHash()
+        rootHash(bytes, key: .iv, flags: 0)
     }
 
     /// The 32-byte BLAKE3 hash of `bytes`.
@@ -29,7 +32,7 @@ public enum BLAKE3 {
 
     /// The keyed BLAKE3 hash (a MAC / PRF) of `bytes` under the 32-byte `key`.
     public static func keyedHash(key: Hash256, _ bytes: UnsafeRawBufferPointer) -> Hash256 {
-        rootOutput(bytes, key: ChainingValue(key), flags: Flag.keyedHash).rootHash()
+        rootHash(bytes, key: ChainingValue(key), flags: Flag.keyedHash)
     }
 
     /// The keyed BLAKE3 hash (a MAC / PRF) of `bytes` under the 32-byte `key`.
@@ -45,7 +48,7 @@ public enum BLAKE3 {
     public static func deriveKey(context: String, material: [UInt8]) -> Hash256 {
         let contextKey = contextKey(context)
         return material.withUnsafeBytes {
-            rootOutput($0, key: contextKey, flags: Flag.deriveKeyMaterial).rootHash()
+            rootHash($0, key: contextKey, flags: Flag.deriveKeyMaterial)
         }
     }
 
@@ -53,8 +56,7 @@ public enum BLAKE3 {
     static func contextKey(_ context: String) -> ChainingValue {
         var context = context
         let key = context.withUTF8 { utf8 in
-            rootOutput(UnsafeRawBufferPointer(utf8), key: .iv, flags: Flag.deriveKeyContext)
-                .rootHash()
+            rootHash(UnsafeRawBufferPointer(utf8), key: .iv, flags: Flag.deriveKeyContext)
         }
         return ChainingValue(key)
     }

@@ -32,8 +32,7 @@ public struct Transaction: Hashable, Sendable {
     /// Creates a transaction committing to `payloadDigest`; `inputs` are sorted and deduplicated.
     public init(inputs: [InputID], payloadSize: UInt32, payloadDigest: Hash256,
                 origin: NodeID, submitTime: Int64, nonce: UInt64) {
-        var canonical = inputs.sorted()
-        canonical.removeDuplicatesInSortedOrder()
+        let canonical = inputs.sortedAndDistinct()
         precondition(!canonical.isEmpty, "a transaction spends at least one input")
         self.inputs = canonical
         self.payloadSize = payloadSize
@@ -41,10 +40,11 @@ public struct Transaction: Hashable, Sendable {
         self.origin = origin
         self.submitTime = submitTime
         self.nonce = nonce
-        var writer = ByteWriter(capacity: Self.fixedEncodedSize + 8 * canonical.count)
-        Self.encodeFields(into: &writer, inputs: canonical, payloadSize: payloadSize, payloadDigest: payloadDigest,
-                          origin: origin, submitTime: submitTime, nonce: nonce)
-        id = BLAKE3.hash(writer.bytes)
+        let size = Self.fixedEncodedSize + 8 * canonical.count
+        id = BufferWriter.withZeroPaddedBytes(count: size, block: BLAKE3.blockLength) { writer in
+            Self.encodeFields(into: &writer, inputs: canonical, payloadSize: payloadSize, payloadDigest: payloadDigest,
+                              origin: origin, submitTime: submitTime, nonce: nonce)
+        } _: { BLAKE3.hash(zeroPadded: $0, count: size) }
     }
 
     /// Creates a transaction carrying `payload`, hashing it for the commitment.
@@ -62,18 +62,23 @@ public struct Transaction: Hashable, Sendable {
 
     /// The canonical encoding; its BLAKE3 hash is the id.
     public func encoded() -> [UInt8] {
-        var writer = ByteWriter(capacity: encodedSize)
-        encode(into: &writer)
-        return writer.bytes
+        BufferWriter.bytes(count: encodedSize) { encode(into: &$0) }
     }
 
     /// Appends the canonical encoding to `writer`.
     public func encode(into writer: inout ByteWriter) {
+        writer.append(encoded())
+    }
+
+    /// Writes the canonical encoding (``encodedSize`` bytes) to `writer`.
+    @inline(__always)
+    public func encode(into writer: inout BufferWriter) {
         Self.encodeFields(into: &writer, inputs: inputs, payloadSize: payloadSize, payloadDigest: payloadDigest,
                           origin: origin, submitTime: submitTime, nonce: nonce)
     }
 
-    private static func encodeFields(into writer: inout ByteWriter, inputs: [InputID], payloadSize: UInt32,
+    @inline(__always)
+    private static func encodeFields(into writer: inout BufferWriter, inputs: [InputID], payloadSize: UInt32,
                                      payloadDigest: Hash256, origin: NodeID, submitTime: Int64, nonce: UInt64) {
         writer.writeTag(domainTag)
         writer.write(origin)
@@ -109,6 +114,26 @@ public struct Transaction: Hashable, Sendable {
 
     public static func == (lhs: Transaction, rhs: Transaction) -> Bool { lhs.id == rhs.id }
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+}
+
+extension Array where Element: Comparable {
+    /// The elements sorted ascending without duplicates; `self` as it is (no copy) when
+    /// it already is, as callers usually pass it. Inlined, so that the array passed in
+    /// is handed on without a retain and a release.
+    @inline(__always)
+    func sortedAndDistinct() -> [Element] {
+        var index = 1
+        while index < count && self[index - 1] < self[index] { index += 1 }
+        return index >= count ? self : sortedDistinctCopy()
+    }
+
+    /// A sorted copy without duplicates.
+    @inline(never)
+    private func sortedDistinctCopy() -> [Element] {
+        var canonical = sorted()
+        canonical.removeDuplicatesInSortedOrder()
+        return canonical
+    }
 }
 
 extension Array where Element: Equatable {

@@ -27,12 +27,13 @@ public final class Vertex: Sendable, CustomStringConvertible {
     /// Builds a vertex, computing its id and signing it with `signer` when one is given.
     public convenience init(creator: NodeID, height: UInt64, timestamp: Int64, parents: [Hash256],
                             transactions: [Transaction], signer: SigningKey?) throws {
-        let (canonical, unsigned) = Self.canonicalEncoding(creator: creator, height: height, timestamp: timestamp,
-                                                           parents: parents, transactions: transactions)
-        let id = BLAKE3.hash(unsigned)
+        let canonical = parents.sortedAndDistinct()
+        let size = Self.unsignedSize(parentCount: canonical.count, transactions: transactions)
+        let id = Self.unsignedID(creator: creator, height: height, timestamp: timestamp, parents: canonical,
+                                 transactions: transactions, size: size)
         let signature = try signer?.sign(id) ?? []
         self.init(id: id, creator: creator, height: height, timestamp: timestamp, parents: canonical,
-                  transactions: transactions, signature: signature, unsignedSize: unsigned.count)
+                  transactions: transactions, signature: signature, unsignedSize: size)
     }
 
     /// Builds a vertex carrying a given signature without signing: for simulations that
@@ -40,11 +41,12 @@ public final class Vertex: Sendable, CustomStringConvertible {
     /// scheme's size (shared by every such vertex, so it costs no memory per vertex).
     public convenience init(creator: NodeID, height: UInt64, timestamp: Int64, parents: [Hash256],
                             transactions: [Transaction], placeholderSignature: [UInt8]) {
-        let (canonical, unsigned) = Self.canonicalEncoding(creator: creator, height: height, timestamp: timestamp,
-                                                           parents: parents, transactions: transactions)
-        self.init(id: BLAKE3.hash(unsigned), creator: creator, height: height, timestamp: timestamp,
-                  parents: canonical, transactions: transactions, signature: placeholderSignature,
-                  unsignedSize: unsigned.count)
+        let canonical = parents.sortedAndDistinct()
+        let size = Self.unsignedSize(parentCount: canonical.count, transactions: transactions)
+        let id = Self.unsignedID(creator: creator, height: height, timestamp: timestamp, parents: canonical,
+                                 transactions: transactions, size: size)
+        self.init(id: id, creator: creator, height: height, timestamp: timestamp, parents: canonical,
+                  transactions: transactions, signature: placeholderSignature, unsignedSize: size)
     }
 
     /// Assembles a vertex from parts without computing anything; `decode` and tests use it.
@@ -69,18 +71,18 @@ public final class Vertex: Sendable, CustomStringConvertible {
 
     /// The canonical encoding; with the signature appended (length-prefixed) by default.
     public func encoded(includingSignature: Bool = true) -> [UInt8] {
-        var bytes = Self.encodeUnsigned(creator: creator, height: height, timestamp: timestamp,
-                                        parents: parents, transactions: transactions)
-        if includingSignature {
-            var writer = ByteWriter(capacity: 4 + signature.count)
-            writer.writeLengthPrefixed(signature)
-            bytes.append(contentsOf: writer.bytes)
+        BufferWriter.bytes(count: unsignedSize + (includingSignature ? 4 + signature.count : 0)) { writer in
+            Self.encodeUnsigned(into: &writer, creator: creator, height: height, timestamp: timestamp,
+                                parents: parents, transactions: transactions)
+            if includingSignature { writer.writeLengthPrefixed(signature) }
         }
-        return bytes
     }
 
     /// Recomputes the id from the fields; equals `id` for every vertex built by this type.
-    public func computeID() -> Hash256 { BLAKE3.hash(encoded(includingSignature: false)) }
+    public func computeID() -> Hash256 {
+        Self.unsignedID(creator: creator, height: height, timestamp: timestamp, parents: parents,
+                        transactions: transactions, size: unsignedSize)
+    }
 
     /// Whether the signature is valid for `id` under `key`.
     public func hasValidSignature(for key: VerifyingKey) -> Bool {
@@ -119,25 +121,35 @@ public final class Vertex: Sendable, CustomStringConvertible {
         let unsignedSize = reader.offset
         let signature = try reader.readLengthPrefixed()
         try reader.expectEnd()
-        let id = BLAKE3.hash(Array(bytes[0..<unsignedSize]))
+        let id = bytes.withUnsafeBytes { BLAKE3.hash(UnsafeRawBufferPointer(rebasing: $0[0..<unsignedSize])) }
         return Vertex(id: id, creator: creator, height: height, timestamp: timestamp, parents: parents,
                       transactions: transactions, signature: signature, unsignedSize: unsignedSize)
     }
 
-    /// Sorts and deduplicates the parents, then encodes: what both building initialisers share.
-    private static func canonicalEncoding(creator: NodeID, height: UInt64, timestamp: Int64, parents: [Hash256],
-                                          transactions: [Transaction]) -> (parents: [Hash256], bytes: [UInt8]) {
-        var canonical = parents.sorted()
-        canonical.removeDuplicatesInSortedOrder()
-        return (canonical, encodeUnsigned(creator: creator, height: height, timestamp: timestamp,
-                                          parents: canonical, transactions: transactions))
+    /// Length of the unsigned encoding of a vertex with `parentCount` parents and `transactions`.
+    @inline(__always)
+    static func unsignedSize(parentCount: Int, transactions: [Transaction]) -> Int {
+        var size = 1 + domainTag.utf8CodeUnitCount + 4 + 8 + 8 + 4 + 32 * parentCount + 4
+        for tx in transactions { size += 4 + tx.encodedSize }
+        return size
     }
 
-    static func encodeUnsigned(creator: NodeID, height: UInt64, timestamp: Int64, parents: [Hash256],
-                               transactions: [Transaction]) -> [UInt8] {
-        var capacity = 1 + domainTag.utf8CodeUnitCount + 4 + 8 + 8 + 4 + 32 * parents.count + 4
-        for tx in transactions { capacity += 4 + tx.encodedSize }
-        var writer = ByteWriter(capacity: capacity)
+    /// BLAKE3 of the unsigned encoding (`size` bytes), built in temporary storage padded
+    /// to whole blocks, which the hash reads in place.
+    @inline(__always)
+    static func unsignedID(creator: NodeID, height: UInt64, timestamp: Int64, parents: [Hash256],
+                           transactions: [Transaction], size: Int) -> Hash256 {
+        BufferWriter.withZeroPaddedBytes(count: size, block: BLAKE3.blockLength) { writer in
+            encodeUnsigned(into: &writer, creator: creator, height: height, timestamp: timestamp,
+                           parents: parents, transactions: transactions)
+        } _: { BLAKE3.hash(zeroPadded: $0, count: size) }
+    }
+
+    /// Writes the unsigned canonical encoding: domain tag, creator, height, timestamp, the
+    /// parents (count, then ids), the transactions (count, then each length-prefixed).
+    @inline(__always)
+    static func encodeUnsigned(into writer: inout BufferWriter, creator: NodeID, height: UInt64, timestamp: Int64,
+                               parents: [Hash256], transactions: [Transaction]) {
         writer.writeTag(domainTag)
         writer.write(creator)
         writer.write(height)
@@ -149,8 +161,6 @@ public final class Vertex: Sendable, CustomStringConvertible {
             writer.write(UInt32(tx.encodedSize))
             tx.encode(into: &writer)
         }
-        precondition(writer.bytes.count == capacity, "vertex encoding size mismatch")
-        return writer.bytes
     }
 
     public var description: String { "Vertex(\(id.hex.prefix(12)) h=\(height) by \(creator), \(transactions.count) tx)" }
