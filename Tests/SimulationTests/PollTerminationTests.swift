@@ -1,0 +1,67 @@
+import ConsensusCore
+import Testing
+@testable import Simulation
+
+/// The early end of a poll: it may close only when no answer still due could take any
+/// vertex to α.
+@Suite("Poll early termination")
+struct PollTerminationTests {
+    private let a = Hash256(w0: 1, w1: 0, w2: 0, w3: 0)
+    private let b = Hash256(w0: 2, w1: 0, w2: 0, w3: 0)
+    private let c = Hash256(w0: 3, w1: 0, w2: 0, w3: 0)
+
+    /// A poll of `expected` peers that has received `chits`.
+    private func poll(expected: Int, _ chits: [[Hash256]]) -> PollState {
+        var poll = PollState(id: 1, expected: expected, timeout: EventTicket(sequence: 1, time: .zero))
+        poll.chits = chits
+        poll.received = chits.count
+        return poll
+    }
+
+    private func settled(_ poll: PollState, alphaPreference: Int = 15, alphaConfidence: Int = 15) -> Bool {
+        var scratch = Hash256Map<Int32>()
+        return poll.isSettled(alphaPreference: alphaPreference, alphaConfidence: alphaConfidence, counts: &scratch)
+    }
+
+    @Test func aUnanimousPollEndsAtAlpha() {
+        // k 20, α 15: fourteen identical answers leave six due, enough to matter; the fifteenth settles it.
+        #expect(!settled(poll(expected: 20, Array(repeating: [a], count: 14))))
+        #expect(settled(poll(expected: 20, Array(repeating: [a], count: 15))))
+    }
+
+    @Test func aSplitPollWaitsForEveryAnswer() {
+        // 10 for a, 9 for b, one due: neither has 15, so every voter is partial, and 19
+        // partial voters plus the one due could still put 15 votes on a shared ancestor.
+        let split = Array(repeating: [a], count: 10) + Array(repeating: [b], count: 9)
+        #expect(!settled(poll(expected: 20, split)))
+        #expect(settled(poll(expected: 20, split + [[a]])))     // nothing is due
+    }
+
+    @Test func votesForAVertexBelowAlphaKeepThePollOpen() {
+        // 15 name a, and 3 of them also name c: those 3 are partial; with 3 due, 6 < 15 settles.
+        let chits = Array(repeating: [a], count: 12) + Array(repeating: [a, c], count: 3)
+        #expect(settled(poll(expected: 18, chits)))
+        // With 15 answers for a, 12 of them also naming c (below α), 12 partial + 5 due ≥ 15: open.
+        let partial = Array(repeating: [a, c], count: 12) + Array(repeating: [a], count: 3)
+        #expect(!settled(poll(expected: 20, partial)))
+    }
+
+    @Test func emptyAnswersCountAsNoVote() {
+        // Ten peers answered with nothing and five with a: five voters plus five due cannot reach 15.
+        let chits = Array(repeating: [Hash256](), count: 10) + Array(repeating: [a], count: 5)
+        #expect(settled(poll(expected: 20, chits)))
+        #expect(settled(poll(expected: 20, Array(chits.dropFirst()))))     // six due, but 5 + 6 < 15
+        // Four empty and ten for a: 10 + 6 due could still reach 15.
+        let more = Array(repeating: [Hash256](), count: 4) + Array(repeating: [a], count: 10)
+        #expect(!settled(poll(expected: 20, more)))
+    }
+
+    @Test func bothThresholdsMustBeOutOfReach() {
+        // αPref 11, αConf 15, k 20: 11 name a (≥ αPref but < αConf), so for αConf they are
+        // partial: 11 + 4 due = 15 could still confirm a.
+        let chits = Array(repeating: [a], count: 11) + Array(repeating: [b], count: 5)
+        #expect(!settled(poll(expected: 20, chits), alphaPreference: 11, alphaConfidence: 15))
+        // With αConf 11 as well, a is past both: the 5 partial (b) + 4 due < 11 settles it.
+        #expect(settled(poll(expected: 20, chits), alphaPreference: 11, alphaConfidence: 11))
+    }
+}
