@@ -21,6 +21,17 @@ struct BenchmarkResult: Codable, Equatable {
     let baselineNs: Double?
     /// Operations measured in all samples together.
     let iterations: Int
+
+    private enum CodingKeys: String, CodingKey { case name, medianNs, baselineNs, iterations }
+
+    /// Encodes every key, a missing original figure as `null` rather than leaving the key out.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(medianNs, forKey: .medianNs)
+        try container.encode(baselineNs, forKey: .baselineNs)
+        try container.encode(iterations, forKey: .iterations)
+    }
 }
 
 /// The CPU time of the calling thread: on a shared machine it leaves out the time the
