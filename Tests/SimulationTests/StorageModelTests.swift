@@ -143,3 +143,17 @@ struct DiskQueueTests {
         #expect(queue.freeAt == 10_000_000 && queue.durableAt == 10_000_000)
     }
 }
+
+@Suite("Storage: the benchmark stream")
+struct StorageBenchmarkTests {
+    @Test func theStreamFlushesAndCompactsAsTheStoreGrows() {
+        var bench = StorageBenchmark()
+        var durable: Int64 = 0
+        // 150,000 vertices of 5,200 bytes: about 790 MB, a dozen 64 MiB memtables, three level-0 compactions.
+        for _ in 0..<150_000 { durable = bench.writeVertex(bytes: 5_200) }
+        #expect(bench.compactions >= 1)
+        #expect(bench.storeBytes == 150_000 * 5_200 + 75_000 * 154)
+        #expect(durable > 150_000 * 10_000)
+        #expect(bench.readVertex(bytes: 5_200) > durable)
+    }
+}
