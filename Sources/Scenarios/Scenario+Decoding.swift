@@ -168,6 +168,7 @@ extension Scenario {
             level0Files: object.integer("level0Files") ?? defaults.level0Files,
             levelBaseMB: object.number("levelBaseMB") ?? defaults.levelBaseMB,
             levelMultiplier: object.number("levelMultiplier") ?? defaults.levelMultiplier,
+            level0BacklogMB: object.number("level0BacklogMB") ?? defaults.level0BacklogMB,
             retention: object.duration("retention"))
     }
 

@@ -88,6 +88,7 @@ extension Scenario.Disk {
             ("level0Files", .integer(level0Files)),
             ("levelBaseMB", .double(levelBaseMB)),
             ("levelMultiplier", .double(levelMultiplier)),
+            ("level0BacklogMB", .double(level0BacklogMB)),
             ("retention", retention.map { JSONValue.string($0.description) } ?? .null),
         ])
     }

@@ -72,6 +72,7 @@ extension Scenario.Disk {
         options.level0Files = level0Files
         options.levelBaseMB = levelBaseMB
         options.levelMultiplier = levelMultiplier
+        options.level0BacklogMB = level0BacklogMB
         options.retention = retention?.simDuration
         return options
     }

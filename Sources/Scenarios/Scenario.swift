@@ -209,6 +209,8 @@ public struct Scenario: Sendable, Equatable {
         public var levelBaseMB: Double
         /// Size limit of each level as a multiple of the one above, > 1; default: 10.
         public var levelMultiplier: Double
+        /// Flush and level-0 compaction output still to write, in MB, above which writes stall, > 0; default: 1,280.
+        public var level0BacklogMB: Double
         /// How long history stays on disk, nil = for ever; default: nil.
         public var retention: ScenarioDuration?
 
@@ -221,6 +223,7 @@ public struct Scenario: Sendable, Equatable {
                 readLatency: ScenarioDuration(nanoseconds: options.readLatency.nanoseconds),
                 iops: options.iops, memtableMB: options.memtableMB, level0Files: options.level0Files,
                 levelBaseMB: options.levelBaseMB, levelMultiplier: options.levelMultiplier,
+                level0BacklogMB: options.level0BacklogMB,
                 retention: options.retention.map { ScenarioDuration(nanoseconds: $0.nanoseconds) })
         }
     }

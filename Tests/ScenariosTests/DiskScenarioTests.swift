@@ -17,12 +17,13 @@ struct DiskScenarioTests {
         let decoded = try decode(scenario(#"""
             "node": { "disk": { "writeMBps": 5, "readMBps": 40, "writeLatency": "2ms", "readLatency": "5ms",
                                 "iops": 300, "memtableMB": 8, "level0Files": 2, "levelBaseMB": 32,
-                                "levelMultiplier": 8, "retention": "1h" } }
+                                "levelMultiplier": 8, "level0BacklogMB": 50, "retention": "1h" } }
             """#)).get()
         let disk = decoded.simulationOptions().disk
         #expect(disk.writeMBps == 5 && disk.readMBps == 40 && disk.iops == 300)
         #expect(disk.writeLatency == .milliseconds(2) && disk.readLatency == .milliseconds(5))
         #expect(disk.memtableMB == 8 && disk.level0Files == 2 && disk.levelBaseMB == 32 && disk.levelMultiplier == 8)
+        #expect(disk.level0BacklogMB == 50)
         #expect(disk.retention == .seconds(3_600))
         // The canonical form writes every key and reads back the same scenario.
         let again = try decode(decoded.canonicalJSON()).get()

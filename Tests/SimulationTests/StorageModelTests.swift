@@ -27,7 +27,7 @@ struct LogStructuredStoreTests {
         #expect(store.bytes == memtable - 1)
         // The byte that fills it flushes it: one level-0 file, written once.
         work = store.put(bytes: 1, records: 1, at: 1)
-        #expect(work == BackgroundWork(readBytes: 0, writeBytes: memtable, compactions: 0, reclaimedBytes: 0))
+        #expect(work == BackgroundWork(level0: DeviceBytes(read: 0, write: memtable)))
         #expect(store.level0FileCount == 1 && store.levels[0].bytes == memtable && store.memtable.bytes == 0)
         // The second file triggers level 0's compaction into the empty level 1: a move, not a rewrite.
         work = store.put(bytes: memtable, records: 1, at: 2)
@@ -123,15 +123,57 @@ struct DiskQueueTests {
         var queue = DiskQueue()
         let costs = slow
         // One second of compaction found at 0; a write at 2 s finds it done and waits for nothing.
-        queue.addBackground(BackgroundWork(readBytes: 0, writeBytes: 1_048_576), at: 0, costs)
+        queue.addBackground(BackgroundWork(level0: DeviceBytes(read: 0, write: 1_048_576)), at: 0, costs)
         #expect(queue.backgroundNs > 999_000_000)
         #expect(queue.write(1_000, at: 2_000_000_000, costs) == 0)
         #expect(queue.backgroundNs == 0)
         #expect(queue.writtenBytes == 1_048_576 + 1_000)
         // A write arriving while compaction runs waits for as much of it as its own device time.
-        queue.addBackground(BackgroundWork(readBytes: 0, writeBytes: 1_048_576), at: 3_000_000_000, costs)
+        queue.addBackground(BackgroundWork(level0: DeviceBytes(read: 0, write: 1_048_576)), at: 3_000_000_000, costs)
         let wait = queue.write(1_000, at: 3_100_000_000, costs)
         #expect(wait == costs.operationNs + costs.writeNs(1_000))
+    }
+
+    @Test func aCompactionBacklogAboveItsLimitStallsWrites() {
+        var disk = DiskOptions()
+        disk.writeMBps = 1
+        disk.iops = 1_000
+        disk.writeLatency = .zero
+        disk.level0BacklogMB = 1
+        let costs = DiskCosts(disk)
+        var queue = DiskQueue()
+        // Three megabytes of compaction output found at 0, while writes keep the device busy.
+        _ = queue.write(1_000, at: 0, costs)
+        queue.addBackground(BackgroundWork(level0: DeviceBytes(read: 0, write: 3 * 1_048_576)), at: 0, costs)
+        // The next write waits for two of them (down to the 1 MB limit) and a share of its own size.
+        let wait = queue.write(1_000, at: 1, costs)
+        let occupancy = costs.operationNs + costs.writeNs(1_000)
+        #expect(wait > 1_990_000_000 && wait < 2_010_000_000 + occupancy, "\(wait)")
+        // Under the limit again: the next write waits for its share only.
+        let next = queue.write(1_000, at: queue.freeAt, costs)
+        #expect(next == occupancy)
+    }
+
+    @Test func deeperCompactionsNeverStallWritesAndWaitBehindLevelZero() {
+        var disk = DiskOptions()
+        disk.writeMBps = 1
+        disk.iops = 1_000
+        disk.writeLatency = .zero
+        disk.level0BacklogMB = 1
+        let costs = DiskCosts(disk)
+        let occupancy = costs.operationNs + costs.writeNs(1_000)
+        var queue = DiskQueue()
+        _ = queue.write(1_000, at: 0, costs)
+        // Ten megabytes of deeper compaction, far over the level-0 limit: writes wait for their share only.
+        queue.addBackground(BackgroundWork(deeper: DeviceBytes(read: 0, write: 10 * 1_048_576)), at: 0, costs)
+        let shared = queue.write(1_000, at: 1, costs)
+        #expect(shared < 3 * occupancy, "\(shared)")
+        // Level-0 work found later is done before the deeper work still owed.
+        queue.addBackground(BackgroundWork(level0: DeviceBytes(read: 0, write: 1_048_576)), at: 2, costs)
+        let level0 = queue.level0.ns, deeper = queue.deeper.ns
+        _ = queue.write(1_000, at: queue.freeAt + 500_000_000, costs)       // half a second idle, then a share
+        #expect(queue.level0.ns == level0 - 500_000_000 - occupancy)
+        #expect(queue.deeper.ns == deeper)
     }
 
     @Test func aStoppedNodeLosesItsQueuedWrites() {

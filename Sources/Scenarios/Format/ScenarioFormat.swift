@@ -172,6 +172,8 @@ enum ScenarioFormat {
                       "Size above which level 1 is compacted into level 2."),
             FieldSpec("levelMultiplier", .number(.above(1)), number(diskDefaults.levelMultiplier),
                       "Size limit of each deeper level as a multiple of the one above."),
+            FieldSpec("level0BacklogMB", .number(.above(0)), number(diskDefaults.level0BacklogMB),
+                      "Memtable flush and level-0 compaction output still to write above which the store stalls writes until it catches up."),
             FieldSpec("retention", .nullable(.duration(.positive)), .value(.null),
                       "How long a node keeps a vertex and its records on disk before deleting them; null keeps the whole history."),
         ])

@@ -7,7 +7,8 @@
 /// acknowledged in about 20 µs and a 4 KiB random read in about 80 µs, about 200,000
 /// operations per second at queue depth. The store defaults are RocksDB's documented
 /// defaults (`write_buffer_size` 64 MiB, `level0_file_num_compaction_trigger` 4,
-/// `max_bytes_for_level_base` 256 MiB, `max_bytes_for_level_multiplier` 10, 7 levels).
+/// `max_bytes_for_level_base` 256 MiB, `max_bytes_for_level_multiplier` 10, 7 levels, writes
+/// slowed at `level0_slowdown_writes_trigger` 20 level-0 files of 64 MiB).
 ///
 /// A megabyte is 2^20 bytes here, as in `node.memory`.
 public struct DiskOptions: Sendable, Equatable {
@@ -34,6 +35,10 @@ public struct DiskOptions: Sendable, Equatable {
     public var levelBaseMB = 256.0
     /// Growth factor from one level's size limit to the next.
     public var levelMultiplier = 10.0
+    /// Output of memtable flushes and level-0 compactions still to be written, MB, above which
+    /// the store holds new writes back until it is under again, as RocksDB slows writes when
+    /// level 0 falls behind (20 files of 64 MiB, 1,280 MB, by default).
+    public var level0BacklogMB = 1_280.0
     /// How long a node keeps a vertex and the records written with it on disk; nil keeps the
     /// whole history, as avalanchego keeps the DAG. Older history is deleted (a delete marker
     /// per record) and its bytes are reclaimed when a compaction rewrites them.
@@ -67,6 +72,7 @@ public struct DiskOptions: Sendable, Equatable {
         if level0Files < 1 { return "disk.level0Files must be ≥ 1" }
         if !(levelBaseMB > 0) || !levelBaseMB.isFinite { return "disk.levelBaseMB must be > 0" }
         if !(levelMultiplier > 1) || !levelMultiplier.isFinite { return "disk.levelMultiplier must be > 1" }
+        if !(level0BacklogMB > 0) || !level0BacklogMB.isFinite { return "disk.level0BacklogMB must be > 0" }
         if let retention, retention <= .zero { return "disk.retention must be > 0" }
         return nil
     }

@@ -10,6 +10,8 @@ struct DiskCosts {
     let writeLatencyNs: Int64
     /// Time from a read's end on the device until its data is back.
     let readLatencyNs: Int64
+    /// Level-0 output still to write above which writes wait for background work.
+    let level0LimitBytes: Int64
 
     init(_ options: DiskOptions) {
         let megabyte = 1_048_576.0
@@ -18,6 +20,7 @@ struct DiskCosts {
         operationNs = options.iops.isFinite ? Int64((1e9 / options.iops).rounded()) : 0
         writeLatencyNs = options.writeLatency.nanoseconds
         readLatencyNs = options.readLatency.nanoseconds
+        level0LimitBytes = Int64((options.level0BacklogMB * megabyte).rounded())
     }
 
     @inline(__always)
@@ -27,6 +30,41 @@ struct DiskCosts {
     func readNs(_ bytes: Int64) -> Int64 { Int64((Double(bytes) * readNsPerByte).rounded(.up)) }
 }
 
+/// Background work of one kind still owed: device time and the bytes it will read and write.
+struct Backlog {
+    var ns: Int64 = 0
+    var read: Int64 = 0
+    var write: Int64 = 0
+
+    mutating func add(_ bytes: DeviceBytes, _ costs: DiskCosts) {
+        ns += costs.readNs(bytes.read) + costs.writeNs(bytes.write)
+        read += bytes.read
+        write += bytes.write
+    }
+
+    /// Does `time` nanoseconds of it (at most all); returns the bytes read and written.
+    mutating func take(_ time: Int64) -> DeviceBytes {
+        guard time > 0 && ns > 0 else { return DeviceBytes() }
+        if time >= ns {
+            let done = DeviceBytes(read: read, write: write)
+            self = Backlog()
+            return done
+        }
+        let share = Double(time) / Double(ns)
+        let done = DeviceBytes(read: Int64((Double(read) * share).rounded()), write: Int64((Double(write) * share).rounded()))
+        ns -= time
+        read -= done.read
+        write -= done.write
+        return done
+    }
+
+    /// Device time after which at most `limit` bytes are left to write.
+    func time(toWriteDownTo limit: Int64) -> Int64 {
+        guard write > limit, write > 0 else { return 0 }
+        return min(ns, Int64((Double(ns) * Double(write - limit) / Double(write)).rounded(.up)))
+    }
+}
+
 /// One node's disk as a serialising queue, computed arithmetically as the network's upload
 /// queue is: an operation starts when the device has finished what was queued before it,
 /// occupies it for its bytes ÷ bandwidth plus 1 ÷ iops, and completes a fixed latency later.
@@ -34,11 +72,16 @@ struct DiskCosts {
 ///
 /// Writes that wait behind the write at the tail of the queue join it (group commit of the
 /// write-ahead log): one operation, the bytes of all. Background work (memtable flushes and
-/// compactions) shares the device with this foreground work: it runs whenever no foreground
-/// operation is queued, and while both are waiting each foreground operation lets as much
-/// background work through first as its own device time, so a store that falls behind on
-/// compaction slows the writes that caused it. No event is scheduled: background progress
-/// is worked out when the next operation arrives or an interval closes.
+/// compactions, level-0 work before deeper levels') shares the device with this foreground
+/// work: it runs whenever no foreground operation is queued, and while both are waiting each
+/// foreground operation lets as much background work through first as its own device time.
+/// When the level-0 output still to write exceeds `level0BacklogMB`, a write waits until
+/// background work has brought it back under (a write stall), so a store whose flushes and
+/// level-0 compactions fall behind slows the writes that caused them. Deeper compactions that
+/// fall behind do not stall writes: a level is merged whole here (see `LogStructuredStore`),
+/// so their backlog comes in lumps that a limit would turn into stalls RocksDB does not have.
+/// No event is scheduled: background progress is worked out when the next operation arrives
+/// or an interval closes.
 ///
 /// Times are nanoseconds since the start of the run.
 struct DiskQueue {
@@ -48,10 +91,10 @@ struct DiskQueue {
     private(set) var durableAt: Int64 = 0
     /// Start of the write group at the tail of the queue; -1 when the tail is not a write.
     private var groupStart: Int64 = -1
-    /// Device time still owed to background work, and the bytes it will read and write.
-    private(set) var backgroundNs: Int64 = 0
-    private var backgroundReadBytes: Int64 = 0
-    private var backgroundWriteBytes: Int64 = 0
+    /// Flushes and level-0 compactions still owed, done first.
+    private(set) var level0 = Backlog()
+    /// Compactions of deeper levels still owed.
+    private(set) var deeper = Backlog()
     /// Background work has been given the device's idle time up to here.
     private var backgroundFrom: Int64 = 0
 
@@ -61,21 +104,25 @@ struct DiskQueue {
     var writtenBytes: Int64 = 0
     var readBytes: Int64 = 0
 
+    /// Device time still owed to background work.
+    var backgroundNs: Int64 { level0.ns + deeper.ns }
+
     /// Queues a write of `bytes` issued at `time`; returns how long it waited for the device
     /// (until its own bytes begin to be written).
     mutating func write(_ bytes: Int64, at time: Int64, _ costs: DiskCosts) -> Int64 {
         advance(to: time, costs)
         let transfer = costs.writeNs(bytes)
         let wait: Int64
+        let stall = stallForBacklog(costs)
         if groupStart >= time {
             // The write at the tail has not reached the device yet: commit with it.
             let shared = takeBackground(transfer)
-            wait = freeAt + shared - time
-            freeAt += transfer + shared
+            wait = freeAt + stall + shared - time
+            freeAt += stall + transfer + shared
             busyNs += transfer
         } else {
             let occupancy = transfer + costs.operationNs
-            let start = max(time, freeAt) + takeBackground(occupancy)
+            let start = max(time, freeAt) + stall + takeBackground(occupancy)
             groupStart = start
             freeAt = start + occupancy
             busyNs += occupancy
@@ -103,16 +150,14 @@ struct DiskQueue {
     /// Adds background work found at `time` (after the operation that caused it).
     mutating func addBackground(_ work: BackgroundWork, at time: Int64, _ costs: DiskCosts) {
         advance(to: time, costs)
-        let ns = costs.readNs(work.readBytes) + costs.writeNs(work.writeBytes)
-        guard ns > 0 else {                      // an unlimited device does it at once
-            readBytes += work.readBytes
+        if costs.readNs(work.readBytes) + costs.writeNs(work.writeBytes) == 0 {
+            readBytes += work.readBytes             // an unlimited device does it at once
             writtenBytes += work.writeBytes
             return
         }
         if backgroundNs == 0 { backgroundFrom = max(backgroundFrom, time) }
-        backgroundNs += ns
-        backgroundReadBytes += work.readBytes
-        backgroundWriteBytes += work.writeBytes
+        level0.add(work.level0, costs)
+        deeper.add(work.deeper, costs)
     }
 
     /// Gives background work the device's idle time up to `time`.
@@ -136,14 +181,21 @@ struct DiskQueue {
     /// A new, empty device replaces this one: nothing is owed to the old store.
     mutating func replace(at time: Int64) {
         stop(at: time)
-        backgroundNs = 0
-        backgroundReadBytes = 0
-        backgroundWriteBytes = 0
+        level0 = Backlog()
+        deeper = Backlog()
         backgroundFrom = max(backgroundFrom, time)
     }
 
     /// Holds the node's next actions until `time` (reading its log back after a restart).
     mutating func holdUntil(_ time: Int64) { durableAt = max(durableAt, time) }
+
+    /// Runs the level-0 work that brings its output still to write under the limit, before
+    /// the write being queued; returns how long that takes.
+    private mutating func stallForBacklog(_ costs: DiskCosts) -> Int64 {
+        let stall = level0.time(toWriteDownTo: costs.level0LimitBytes)
+        consume(stall)                                   // level-0 work is done first
+        return stall
+    }
 
     /// Runs up to `ns` of background work before the foreground operation being queued.
     private mutating func takeBackground(_ ns: Int64) -> Int64 {
@@ -153,24 +205,15 @@ struct DiskQueue {
         return shared
     }
 
+    /// Does `ns` of background work, level 0's first.
     private mutating func consume(_ ns: Int64) {
-        if ns >= backgroundNs {
-            readBytes += backgroundReadBytes
-            writtenBytes += backgroundWriteBytes
-            busyNs += backgroundNs
-            backgroundNs = 0
-            backgroundReadBytes = 0
-            backgroundWriteBytes = 0
-            return
+        guard ns > 0 else { return }
+        let first = min(ns, level0.ns)
+        let second = min(ns - first, deeper.ns)
+        for done in [level0.take(first), deeper.take(second)] {
+            readBytes += done.read
+            writtenBytes += done.write
         }
-        let share = Double(ns) / Double(backgroundNs)
-        let read = Int64((Double(backgroundReadBytes) * share).rounded())
-        let written = Int64((Double(backgroundWriteBytes) * share).rounded())
-        backgroundReadBytes -= read
-        backgroundWriteBytes -= written
-        readBytes += read
-        writtenBytes += written
-        backgroundNs -= ns
-        busyNs += ns
+        busyNs += first + second
     }
 }

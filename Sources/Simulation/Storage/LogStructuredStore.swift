@@ -1,14 +1,24 @@
+/// Bytes a piece of background work reads from and writes to the device.
+struct DeviceBytes: Equatable {
+    var read: Int64 = 0
+    var write: Int64 = 0
+}
+
 /// Device work that keeping a store in shape costs: memtable flushes and compactions.
 struct BackgroundWork: Equatable {
-    /// Bytes to read from the device (compaction inputs).
-    var readBytes: Int64 = 0
-    /// Bytes to write to the device (flushed memtables, compaction outputs).
-    var writeBytes: Int64 = 0
+    /// Memtable flushes and level-0 compactions: the work that must keep up for writes to flow.
+    var level0 = DeviceBytes()
+    /// Compactions of the deeper levels.
+    var deeper = DeviceBytes()
     /// Compactions that rewrote data (a level moved without rewriting is not one).
     var compactions = 0
     /// Bytes of deleted records and delete markers dropped.
     var reclaimedBytes: Int64 = 0
 
+    /// Bytes to read from the device (compaction inputs).
+    var readBytes: Int64 { level0.read + deeper.read }
+    /// Bytes to write to the device (flushed memtables, compaction outputs).
+    var writeBytes: Int64 { level0.write + deeper.write }
     var isEmpty: Bool { readBytes == 0 && writeBytes == 0 && compactions == 0 && reclaimedBytes == 0 }
 }
 
@@ -185,7 +195,7 @@ struct LogStructuredStore {
     /// in memory; compacts level 0 when it has reached its file count.
     private mutating func flush(_ work: inout BackgroundWork) {
         let kept = memtable.bytes - memtable.garbage
-        work.writeBytes += kept
+        work.level0.write += kept
         work.reclaimedBytes += memtable.garbage
         if levels[0].bytes == 0 { levels[0].oldest = memtable.oldest }
         levels[0].bytes += kept
@@ -210,8 +220,13 @@ struct LogStructuredStore {
                 let markers = upper.tombstones + lower.tombstones
                 let dropped = upper.garbage + lower.garbage + (bottom ? markers : 0)
                 let input = upper.bytes + lower.bytes
-                work.readBytes += input
-                work.writeBytes += input - dropped
+                if index == 0 {
+                    work.level0.read += input
+                    work.level0.write += input - dropped
+                } else {
+                    work.deeper.read += input
+                    work.deeper.write += input - dropped
+                }
                 work.reclaimedBytes += dropped
                 work.compactions += 1
                 levels[index + 1] = Level(bytes: input - dropped, garbage: 0, tombstones: bottom ? 0 : markers,

@@ -90,15 +90,18 @@ struct StorageModel {
     }
 
     /// Closes a series interval of `width` nanoseconds ending at `time` for `node`: the
-    /// device time it was busy and the bytes it wrote and read in it.
+    /// device time it was busy and the bytes it wrote and read in it. Work booked beyond the
+    /// interval (a queue running ahead) is left for the next ones, bytes with device time.
     mutating func takeInterval(_ node: Int, at time: Int64, width: Int64) -> (busyNs: Int64, written: Int64, read: Int64) {
         disks[node].queue.advance(to: time, costs)
-        let busy = min(disks[node].queue.busyNs, width)
+        let booked = disks[node].queue.busyNs
+        let busy = min(booked, width)
         disks[node].queue.busyNs -= busy
-        let written = disks[node].queue.writtenBytes
-        let read = disks[node].queue.readBytes
-        disks[node].queue.writtenBytes = 0
-        disks[node].queue.readBytes = 0
+        let share = booked > busy ? Double(busy) / Double(booked) : 1
+        let written = Int64((Double(disks[node].queue.writtenBytes) * share).rounded())
+        let read = Int64((Double(disks[node].queue.readBytes) * share).rounded())
+        disks[node].queue.writtenBytes -= written
+        disks[node].queue.readBytes -= read
         deviceWrittenBytes += written
         deviceReadBytes += read
         return (busy, written, read)
@@ -107,7 +110,8 @@ struct StorageModel {
     /// Starts a new series interval for the longest-wait figure.
     mutating func resetIntervalWait() { intervalWaitMax = 0 }
 
-    /// Takes what every device did since the last interval closed, up to `time` (the end of the run).
+    /// Takes what every device did since the last interval closed, up to `time` (the end of
+    /// the run); what it had queued beyond is not done and not counted.
     mutating func settle(at time: Int64) {
         for node in disks.indices { _ = takeInterval(node, at: time, width: 0) }
     }
