@@ -56,10 +56,12 @@ struct ByzantineTests {
     @Test func colludersVotingForTheMinorityDelayDecisions() throws {
         let honest = try run(byzantineOptions(.collusion, fraction: 0, conflictRate: 0.2))
         let collusion = try run(byzantineOptions(.collusion, fraction: 0.3, conflictRate: 0.2))
-        for metric in ["latency.p50", "finality.p95"] {
-            let attacked = collusion.value(metric)!, clean = honest.value(metric)!
-            #expect(attacked > 1.25 * clean, "\(metric): collusion \(attacked) vs honest \(clean)")
-        }
+        // The median is where the attack shows on every seed (1.3 to 2.2 times the honest one
+        // over seeds 1-12). Tail figures are not compared: with 20 % double spends the honest
+        // run's own finality.p95 is bimodal (0.3 s, or 1.2-1.8 s when a double spend stays
+        // split for a while), whatever the attack.
+        let attacked = collusion.value("latency.p50")!, clean = honest.value("latency.p50")!
+        #expect(attacked > 1.25 * clean, "latency.p50: collusion \(attacked) vs honest \(clean)")
         #expect(collusion.value("safety.violations") == 0)
     }
 
@@ -74,9 +76,11 @@ struct ByzantineTests {
         // 8 identities of 30: 8/30 of the samples when uniform; as one node's stake, 1/23 when weighted.
         #expect(a.value("byzantine.stakeShare") == 8.0 / 30.0)
         #expect(abs(b.value("byzantine.stakeShare")! - 1.0 / 23.0) < 1e-9)
-        let p95 = { (result: RunResult) in result.value("latency.p95") ?? .infinity }
-        #expect(p95(a) > 1.5 * p95(b), "uniform \(p95(a)) vs stake-weighted \(p95(b))")
-        #expect(p95(b) < 1.3 * p95(honest), "stake-weighted \(p95(b)) vs honest \(p95(honest))")
+        // Medians: the p95 of a 3-second run can land on one slow poll (a stake-weighted run's
+        // p95 is about the honest one on most seeds, three times it on a few).
+        let p50 = { (result: RunResult) in result.value("latency.p50") ?? .infinity }
+        #expect(p50(a) > 1.3 * p50(b), "uniform \(p50(a)) vs stake-weighted \(p50(b))")
+        #expect(p50(b) < 1.1 * p50(honest), "stake-weighted \(p50(b)) vs honest \(p50(honest))")
     }
 
     @Test func doubleSpendersSplitTheNetworkButHonestNodesAgree() throws {
