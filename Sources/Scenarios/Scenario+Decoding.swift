@@ -151,7 +151,25 @@ extension Scenario {
     private static func readNode(_ object: ObjectReader?) -> NodeModel {
         NodeModel(
             cpuSpeed: object?.number("cpuSpeed") ?? 1,
-            memoryLimitMB: object?.integer("memoryLimitMB"))
+            memoryLimitMB: object?.integer("memoryLimitMB"),
+            disk: readDisk(object?.object("disk")))
+    }
+
+    private static func readDisk(_ object: ObjectReader?) -> Disk {
+        let defaults = Disk.defaults
+        guard let object else { return defaults }
+        return Disk(
+            writeMBps: object.number("writeMBps") ?? defaults.writeMBps,
+            readMBps: object.number("readMBps") ?? defaults.readMBps,
+            writeLatency: object.duration("writeLatency") ?? defaults.writeLatency,
+            readLatency: object.duration("readLatency") ?? defaults.readLatency,
+            iops: object.number("iops") ?? defaults.iops,
+            memtableMB: object.number("memtableMB") ?? defaults.memtableMB,
+            level0Files: object.integer("level0Files") ?? defaults.level0Files,
+            levelBaseMB: object.number("levelBaseMB") ?? defaults.levelBaseMB,
+            levelMultiplier: object.number("levelMultiplier") ?? defaults.levelMultiplier,
+            level0BacklogMB: object.number("level0BacklogMB") ?? defaults.level0BacklogMB,
+            retention: object.duration("retention"))
     }
 
     private static func readWorkload(_ object: ObjectReader?) -> Workload {

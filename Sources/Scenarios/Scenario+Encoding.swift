@@ -71,6 +71,25 @@ extension Scenario.NodeModel {
         .object([
             ("cpuSpeed", .double(cpuSpeed)),
             ("memoryLimitMB", memoryLimitMB.map { JSONValue.integer($0) } ?? .null),
+            ("disk", disk.jsonValue),
+        ])
+    }
+}
+
+extension Scenario.Disk {
+    var jsonValue: JSONValue {
+        .object([
+            ("writeMBps", .double(writeMBps)),
+            ("readMBps", .double(readMBps)),
+            ("writeLatency", .string(writeLatency.description)),
+            ("readLatency", .string(readLatency.description)),
+            ("iops", .double(iops)),
+            ("memtableMB", .double(memtableMB)),
+            ("level0Files", .integer(level0Files)),
+            ("levelBaseMB", .double(levelBaseMB)),
+            ("levelMultiplier", .double(levelMultiplier)),
+            ("level0BacklogMB", .double(level0BacklogMB)),
+            ("retention", retention.map { JSONValue.string($0.description) } ?? .null),
         ])
     }
 }

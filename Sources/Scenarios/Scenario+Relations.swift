@@ -27,6 +27,12 @@ extension Scenario {
         if d.areValid(intervalPath, durationPath), series.interval > duration {
             d.note(intervalPath, "\(series.interval) must be ≤ duration (\(duration))")
         }
+        let retentionPath = FieldPath.root.appending("node").appending("disk").appending("retention")
+        if node.disk.retention != nil, d.isValid(retentionPath),
+           let failure = faults.firstIndex(where: { $0.kind == .diskFailure }) {
+            d.note(retentionPath, "cannot be combined with a disk-failure fault (faults[\(failure)]): a node on a new disk "
+                   + "fetches the whole DAG from its peers, who keep only the retention window (no state sync is modelled)")
+        }
         let fractionPath = FieldPath.root.appending("byzantine").appending("fraction")
         if d.areValid(fractionPath, nodesPath), byzantine.fraction > 0,
            byzantine.fraction * Double(nodes) < 1 {
@@ -97,6 +103,9 @@ extension Scenario {
         }
         if node.memoryLimitMB != nil, !capabilities.memoryLimit {
             d.note(FieldPath.root.appending("node").appending("memoryLimitMB"), "a memory limit \(notYet)")
+        }
+        if node.disk != .defaults, !capabilities.diskModel {
+            d.note(FieldPath.root.appending("node").appending("disk"), "a disk model \(notYet)")
         }
     }
 

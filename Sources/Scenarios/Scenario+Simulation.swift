@@ -31,6 +31,7 @@ extension Scenario {
         net.regions = network.regions
         options.network = net
         options.cpuSpeed = node.cpuSpeed
+        options.disk = node.disk.diskOptions
 
         options.workload.tps = workload.tps
         options.workload.payloadBytes = workload.payloadBytes
@@ -54,6 +55,25 @@ extension Scenario {
         options.detection.enabled = detection.enabled
         options.detection.threshold = detection.threshold
         options.detection.excludeBelowThreshold = detection.excludeBelowThreshold
+        return options
+    }
+}
+
+extension Scenario.Disk {
+    /// The simulator's form of this disk.
+    var diskOptions: DiskOptions {
+        var options = DiskOptions()
+        options.writeMBps = writeMBps
+        options.readMBps = readMBps
+        options.writeLatency = writeLatency.simDuration
+        options.readLatency = readLatency.simDuration
+        options.iops = iops
+        options.memtableMB = memtableMB
+        options.level0Files = level0Files
+        options.levelBaseMB = levelBaseMB
+        options.levelMultiplier = levelMultiplier
+        options.level0BacklogMB = level0BacklogMB
+        options.retention = retention?.simDuration
         return options
     }
 }

@@ -30,7 +30,7 @@ public struct Scenario: Sendable, Equatable {
     public var consensus: Consensus
     /// Latency, loss and bandwidth between nodes; default: the `lan` profile.
     public var network: Network
-    /// Capacity of each simulated node; default: reference speed, no memory limit.
+    /// Capacity of each simulated node; default: reference speed, no memory limit, an NVMe disk.
     public var node: NodeModel
     /// Transactions submitted to the cluster; default: 100 tx/s constant.
     public var workload: Workload
@@ -184,6 +184,48 @@ public struct Scenario: Sendable, Equatable {
         public var cpuSpeed: Double
         /// Memory a node may hold before it counts as out of memory, in MB, nil = none; default: nil.
         public var memoryLimitMB: Int?
+        /// The node's disk and the store on it; default: a data-centre NVMe SSD, RocksDB's layout.
+        public var disk: Disk
+    }
+
+    /// Every node's disk and the log-structured store on it (megabytes are 2^20 bytes).
+    /// Defaults are the simulator's `DiskOptions`.
+    public struct Disk: Sendable, Equatable {
+        /// Sustained write bandwidth in MB/s, > 0; default: 1,000.
+        public var writeMBps: Double
+        /// Read bandwidth in MB/s, > 0; default: 3,000.
+        public var readMBps: Double
+        /// Time until a write reaching the device is durable, ≥ 0; default: 20us.
+        public var writeLatency: ScenarioDuration
+        /// Time until a read reaching the device returns its data, ≥ 0; default: 80us.
+        public var readLatency: ScenarioDuration
+        /// Operations per second the device completes at most, > 0; default: 200,000.
+        public var iops: Double
+        /// Memtable (and write-ahead log) size that triggers a flush to level 0, in MB, > 0; default: 64.
+        public var memtableMB: Double
+        /// Level-0 files that trigger a compaction into level 1, ≥ 1; default: 4.
+        public var level0Files: Int
+        /// Size limit of level 1 in MB, > 0; default: 256.
+        public var levelBaseMB: Double
+        /// Size limit of each level as a multiple of the one above, > 1; default: 10.
+        public var levelMultiplier: Double
+        /// Flush and level-0 compaction output still to write, in MB, above which writes stall, > 0; default: 1,280.
+        public var level0BacklogMB: Double
+        /// How long history stays on disk, nil = for ever; default: nil.
+        public var retention: ScenarioDuration?
+
+        /// The default disk, the simulator's `DiskOptions()`.
+        public static var defaults: Disk {
+            let options = DiskOptions()
+            return Disk(
+                writeMBps: options.writeMBps, readMBps: options.readMBps,
+                writeLatency: ScenarioDuration(nanoseconds: options.writeLatency.nanoseconds),
+                readLatency: ScenarioDuration(nanoseconds: options.readLatency.nanoseconds),
+                iops: options.iops, memtableMB: options.memtableMB, level0Files: options.level0Files,
+                levelBaseMB: options.levelBaseMB, levelMultiplier: options.levelMultiplier,
+                level0BacklogMB: options.level0BacklogMB,
+                retention: options.retention.map { ScenarioDuration(nanoseconds: $0.nanoseconds) })
+        }
     }
 
     /// The transactions submitted to the cluster.

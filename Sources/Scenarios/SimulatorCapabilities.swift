@@ -16,6 +16,8 @@ public struct SimulatorCapabilities: Sendable, Equatable {
     public var workloadPatterns: Set<Scenario.Workload.Pattern>
     /// Whether a per-node memory limit can be enforced (`node.memoryLimitMB`).
     public var memoryLimit: Bool
+    /// Whether nodes have a disk model whose parameters a scenario may set (`node.disk`).
+    public var diskModel: Bool
 
     /// Creates a capability set; every optional feature is off unless given, and only the
     /// constant workload is assumed.
@@ -25,7 +27,8 @@ public struct SimulatorCapabilities: Sendable, Equatable {
         stakeWeightedByzantine: Bool = false,
         detection: Bool = false,
         workloadPatterns: Set<Scenario.Workload.Pattern> = [.constant],
-        memoryLimit: Bool = false
+        memoryLimit: Bool = false,
+        diskModel: Bool = false
     ) {
         self.faultKinds = faultKinds
         self.byzantineBehaviors = byzantineBehaviors
@@ -33,6 +36,7 @@ public struct SimulatorCapabilities: Sendable, Equatable {
         self.detection = detection
         self.workloadPatterns = workloadPatterns
         self.memoryLimit = memoryLimit
+        self.diskModel = diskModel
     }
 
     /// What this build of the simulator supports. Edit here as features land.
@@ -43,7 +47,8 @@ public struct SimulatorCapabilities: Sendable, Equatable {
             stakeWeightedByzantine: true,
             detection: true,
             workloadPatterns: Set(Scenario.Workload.Pattern.allCases),
-            memoryLimit: true
+            memoryLimit: true,
+            diskModel: true
         )
     }
 
@@ -55,7 +60,8 @@ public struct SimulatorCapabilities: Sendable, Equatable {
             stakeWeightedByzantine: true,
             detection: true,
             workloadPatterns: Set(Scenario.Workload.Pattern.allCases),
-            memoryLimit: true
+            memoryLimit: true,
+            diskModel: true
         )
     }
 }

@@ -19,6 +19,9 @@ struct MetricCatalogTests {
             "vertices.issued", "node.oom", "node.crashes",
             "faults.crashes", "faults.storageLosses", "clock.timestampError.max", "recovery.incomplete",
             "partition.sidesDeciding", "rejoin.max", "rejoin.count", "rejoin.incomplete",
+            "disk.write.mean", "disk.write.max", "disk.read.max", "disk.utilization.mean", "disk.utilization.max",
+            "disk.wait.p95", "disk.wait.max", "storage.size.mean", "storage.size.max", "storage.growthPercent",
+            "storage.writeAmplification", "storage.compactions", "storage.reclaimed",
             "sim.events", "sim.eventsPerSecond", "sim.wallSeconds", "sim.speedup", "sim.rssMB",
         ]
         let names = MetricCatalog.all.map(\.name)
@@ -30,6 +33,7 @@ struct MetricCatalogTests {
         ("tps.mean", "tx/s"), ("latency.p95", "ms"), ("finality.max", "ms"), ("node.memory.max", "MB"),
         ("node.cpu.mean", "%"), ("node.bandwidth.mean", "Mbps"), ("recovery.seconds", "s"), ("rejoin.p95", "s"),
         ("safety.violations", "count"), ("node.oom", "count"), ("uptime.percent", "%"), ("sim.rssMB", "MB"),
+        ("disk.write.mean", "MB/s"), ("disk.utilization.max", "%"), ("disk.wait.p95", "ms"), ("storage.size.max", "MB"),
     ])
     func units(name: String, unit: String) {
         #expect(MetricCatalog.info(name)?.unit == unit)

@@ -1,7 +1,9 @@
 import ConsensusCore
+import Simulation
 
 /// The consensus-core benchmarks, mirroring the original implementation's regression
-/// table (its figures are the baselines), plus signatures, Snowball and a poll.
+/// table (its figures are the baselines), plus signatures, Snowball and a poll, and what
+/// the simulator's storage model costs per disk operation.
 enum CoreBenchmarks {
     /// Every benchmark, in report order.
     static func all() throws -> [MicroBenchmark] {
@@ -74,6 +76,20 @@ enum CoreBenchmarks {
                 var acc: UInt64 = 0
                 for _ in 0..<n { acc &+= UInt64(engine.recordPoll(fixtures.pollChits).acceptedVertices.count) }
                 return acc &+ UInt64(engine.processingVertexCount)
+            },
+            // One vertex of the reference size (a 256-byte payload, ML-DSA-87) per write; flushes
+            // and compactions of the default layout are included as they fall due.
+            MicroBenchmark(name: "storage.write", baselineNs: nil) { n in
+                var storage = StorageBenchmark()
+                var acc: Int64 = 0
+                for _ in 0..<n { acc &+= storage.writeVertex(bytes: 5_200) }
+                return UInt64(truncatingIfNeeded: acc) &+ UInt64(storage.compactions)
+            },
+            MicroBenchmark(name: "storage.read", baselineNs: nil) { n in
+                var storage = StorageBenchmark()
+                var acc: Int64 = 0
+                for _ in 0..<n { acc &+= storage.readVertex(bytes: 5_200) }
+                return UInt64(truncatingIfNeeded: acc)
             },
         ]
     }

@@ -191,11 +191,15 @@ struct ObjectReader {
         return ValueReader.choice(value, options: options, at: path(key), diagnostics).flatMap(Choice.init(rawValue:))
     }
 
-    /// The duration at `key`.
+    /// The duration at `key`; a null given for a nullable field reads as nil.
     func duration(_ key: String) -> ScenarioDuration? {
         guard let (value, type) = lookup(key) else { return nil }
-        guard case .duration(let rule) = type else { preconditionFailure("\(key) is not a duration field") }
-        return ValueReader.duration(value, rule: rule, at: path(key), diagnostics)
+        switch type {
+        case .duration(let rule), .nullable(.duration(let rule)):
+            if value == .null, case .nullable = type { return nil }
+            return ValueReader.duration(value, rule: rule, at: path(key), diagnostics)
+        default: preconditionFailure("\(key) is not a duration field")
+        }
     }
 
     /// Checks that `key` holds the constant its field requires.

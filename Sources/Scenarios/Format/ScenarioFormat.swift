@@ -144,6 +144,38 @@ enum ScenarioFormat {
                       "CPU speed relative to the machine the operation costs were measured on."),
             FieldSpec("memoryLimitMB", .nullable(.integer(minimum: 1, maximum: nil)), .value(.null),
                       "Memory a node may hold before it counts as out of memory, in MB; null means no limit."),
+            FieldSpec("disk", .object(disk), emptyObject,
+                      "The node's disk and the log-structured store on it; defaults describe a data-centre NVMe SSD with RocksDB's layout."),
+        ])
+
+    /// The storage model's defaults, from the simulator's `DiskOptions`.
+    private static let diskDefaults = Scenario.Disk.defaults
+
+    static let disk = ObjectSpec(
+        summary: "A node's disk: a serialising queue of operations, and a log-structured store (write-ahead log, memtable, levels merged by compaction). MB are 2^20 bytes.",
+        fields: [
+            FieldSpec("writeMBps", .number(.above(0)), number(diskDefaults.writeMBps),
+                      "Sustained write bandwidth in MB/s."),
+            FieldSpec("readMBps", .number(.above(0)), number(diskDefaults.readMBps),
+                      "Read bandwidth in MB/s."),
+            FieldSpec("writeLatency", .duration(.nonNegative), text(diskDefaults.writeLatency.description),
+                      "Time from a write reaching the device until it is durable (pipelined: it does not occupy the device)."),
+            FieldSpec("readLatency", .duration(.nonNegative), text(diskDefaults.readLatency.description),
+                      "Time from a read reaching the device until its data is back (pipelined)."),
+            FieldSpec("iops", .number(.above(0)), number(diskDefaults.iops),
+                      "Operations per second the device completes at most; each occupies it for 1/iops besides its bytes."),
+            FieldSpec("memtableMB", .number(.above(0)), number(diskDefaults.memtableMB),
+                      "Memtable (and write-ahead log) size at which it is flushed to level 0 as one file."),
+            FieldSpec("level0Files", .integer(minimum: 1, maximum: 1_000), integer(diskDefaults.level0Files),
+                      "Level-0 files that trigger their compaction into level 1."),
+            FieldSpec("levelBaseMB", .number(.above(0)), number(diskDefaults.levelBaseMB),
+                      "Size above which level 1 is compacted into level 2."),
+            FieldSpec("levelMultiplier", .number(.above(1)), number(diskDefaults.levelMultiplier),
+                      "Size limit of each deeper level as a multiple of the one above."),
+            FieldSpec("level0BacklogMB", .number(.above(0)), number(diskDefaults.level0BacklogMB),
+                      "Memtable flush and level-0 compaction output still to write above which the store stalls writes until it catches up."),
+            FieldSpec("retention", .nullable(.duration(.positive)), .value(.null),
+                      "How long a node keeps a vertex and its records on disk before deleting them; null keeps the whole history."),
         ])
 
     static let workload = ObjectSpec(

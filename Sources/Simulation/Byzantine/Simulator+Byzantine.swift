@@ -116,7 +116,10 @@ extension Simulator {
         for side in 0..<2 {
             guard let vertex = makeVertex(by: issuer, height: height, parents: parents, transactions: [pair[side]]) else { continue }
             charge(issuer, costs.signNs(options.signatureScheme) + costs.hashNs(bytes: vertex.unsignedSize) + costs.addVertexNs)
-            do { apply(try nodes[issuer].engine.add(vertex), at: issuer) } catch { continue }
+            let decisions: Decisions
+            do { decisions = try nodes[issuer].engine.add(vertex) } catch { continue }
+            persist(vertex, at: issuer)
+            apply(decisions, at: issuer)
             metrics.verticesIssued += 1
             archive[vertex.id] = vertex
             adversary.noteIssued(pair[side], in: vertex.id)

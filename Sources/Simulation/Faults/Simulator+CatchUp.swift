@@ -21,12 +21,14 @@ extension Simulator {
 
     /// Answers a get-ancestors: each named vertex the node has stored and its ancestors
     /// (which it necessarily once held: a vertex is added only after its parents), newest
-    /// first up to the limits, sent oldest first. The bodies come from memory or the node's disk.
+    /// first up to the limits, sent oldest first. The bodies come from memory or the node's
+    /// disk, read in one request, and the answer leaves when they are back.
     func serveAncestors(at node: Int, to asker: Int, naming ids: [Hash256]) {
         var frontier = ids.filter { hasOnDisk($0, at: node) }
         var seen = Set<Hash256>()             // membership only: the walk order is the array's
         var found: [(order: Int, vertex: Vertex)] = []
         var bytes = 0
+        var readCount = 0, readBytes = 0
         var next = 0
         while next < frontier.count && found.count < Self.maxAncestorsPerAnswer && bytes < Self.maxAncestorsBytes {
             let id = frontier[next]
@@ -35,8 +37,9 @@ extension Simulator {
             let vertex: Vertex
             if let held = nodes[node].engine.storedVertexInPlace(id) {
                 vertex = held
-            } else if let archived = archive[id] {
-                charge(node, costs.diskReadNs)
+            } else if let archived = archive[id], retainedOnDisk(archived) {
+                readCount += 1
+                readBytes += vertexWireBytes(archived)
                 vertex = archived
             } else {
                 continue                          // genesis is not in the archive: everyone has it
@@ -47,19 +50,21 @@ extension Simulator {
         }
         guard !found.isEmpty else { return }
         found.sort { ($0.vertex.height, $0.order) < ($1.vertex.height, $1.order) }
+        let ready = readCount > 0 ? readFromDisk(node, vertices: readCount, bytes: readBytes) : .zero
         send(Message(kind: .ancestors, from: Int32(node), to: Int32(asker), poll: 0, vertex: nil,
                      ids: found.map(\.vertex.id)),
-             bytes: messageHeaderBytes + 4 + bytes)
+             bytes: messageHeaderBytes + 4 + bytes, notBefore: ready)
     }
 
     /// Whether `node` has vertex `id` in memory or on its disk. The engine forgets the oldest
     /// tombstones of pruned vertices, not the disk: a vertex made since the node's storage
     /// began (at the start, or at its restart after a disk failure) that the archive holds is
-    /// one it added, since it accepted everything accepted before it could name newer vertices.
+    /// one it added, since it accepted everything accepted before it could name newer vertices;
+    /// the disk keeps it unless it has left the retention window.
     private func hasOnDisk(_ id: Hash256, at node: Int) -> Bool {
         if nodes[node].engine.holdsInPlace(id) { return true }
         guard let vertex = archive[id] else { return false }
-        return vertex.timestamp >= faults.storageSince[node]
+        return vertex.timestamp >= faults.storageSince[node] && retainedOnDisk(vertex)
     }
 
     /// Takes an ancestors answer: adds its vertices oldest first.
@@ -124,12 +129,12 @@ extension Simulator {
             }
             if faults.rejoinStart[node] >= 0, faults.rejoinMissing[node].remove(tx.nonce) != nil,
                faults.rejoinMissing[node].isEmpty {
-                faults.rejoinSeconds.append(Double(localTime(node).nanoseconds - faults.rejoinStart[node]) / 1e9)
+                faults.rejoinSeconds.append(Double(outputTime(node).nanoseconds - faults.rejoinStart[node]) / 1e9)
                 faults.rejoinStart[node] = -1
                 faults.catchingUp[node] = false
             }
         }
-        finishRecoveries(at: localTime(node))
+        finishRecoveries(at: outputTime(node))
     }
 
     // MARK: - Agreement after a fault

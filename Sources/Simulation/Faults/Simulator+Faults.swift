@@ -148,11 +148,13 @@ extension Simulator {
         let unfinished = max(.zero, state.cpuFreeAt - now)
         state.cpuBacklogNs = max(0, state.cpuBacklogNs - unfinished.nanoseconds)
         state.cpuFreeAt = now
+        storage.stop(node, at: now.nanoseconds)
     }
 
     /// Brings `node` back: from its storage (the engine releases what a restarted node would
-    /// not load into memory, the accepted prefix), or empty after a disk failure. It then
-    /// catches up from peers.
+    /// not load into memory, the accepted prefix, and the node reads its write-ahead log back
+    /// before it acts), or empty on a new disk after a disk failure. It then catches up from
+    /// peers, writing what it fetches like any vertex it adds.
     func restart(_ node: Int, wipingStorage: Bool) {
         guard !nodes[node].alive else { return }
         let state = nodes[node]
@@ -172,8 +174,10 @@ extension Simulator {
             state.acceptedSincePrune = 0
             faults.storageLosses += 1
             faults.storageSince[node] = now.nanoseconds
+            storage.replace(node, at: now.nanoseconds)
         } else {
             _ = state.engine.prune()
+            storage.recover(node, at: now.nanoseconds)
         }
         state.alive = true
         if !adversary.isByzantine[node] { metrics.liveNodes += 1 }

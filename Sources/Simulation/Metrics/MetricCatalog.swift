@@ -40,7 +40,7 @@ public struct MetricInfo: Sendable, Equatable {
 public enum MetricCatalog {
     /// All metrics, grouped by subject, in a fixed order.
     public static let all: [MetricInfo] = throughput + latency + finality + correctness
-        + resources + traffic + recovery + detection + transactions + simulator
+        + resources + storage + traffic + recovery + detection + transactions + simulator
 
     /// The entry for `name`, or nil when no metric has that name.
     public static func info(_ name: String) -> MetricInfo? {
@@ -63,6 +63,7 @@ public enum MetricCatalog {
     private static let percent = "%"
     private static let megabytes = "MB"
     private static let megabitsPerSecond = "Mbps"
+    private static let megabytesPerSecond = "MB/s"
     private static let count = "count"
     /// A fraction between 0 and 1.
     private static let ratio = "ratio"
@@ -143,6 +144,36 @@ public enum MetricCatalog {
                "Upload traffic per node, averaged over nodes and time"),
         metric("node.bandwidth.max", megabitsPerSecond, .lowerIsBetter,
                "Highest upload rate of any node in any series interval"),
+    ]
+
+    /// Each node's disk and store (MB are 2^20 bytes, as for memory).
+    private static let storage: [MetricInfo] = [
+        metric("disk.write.mean", megabytesPerSecond, .lowerIsBetter,
+               "Bytes written to each node's disk (log, flushes, compactions) per second, averaged over nodes and time"),
+        metric("disk.write.max", megabytesPerSecond, .lowerIsBetter,
+               "Highest disk write rate of any node in any series interval"),
+        metric("disk.read.max", megabytesPerSecond, .lowerIsBetter,
+               "Highest disk read rate (fetches served from disk, compaction inputs) of any node in any series interval"),
+        metric("disk.utilization.mean", percent, .lowerIsBetter,
+               "Share of time each node's disk was busy, averaged over nodes and time"),
+        metric("disk.utilization.max", percent, .lowerIsBetter,
+               "Highest share of a series interval any node's disk was busy"),
+        metric("disk.wait.p95", milliseconds, .lowerIsBetter,
+               "95th percentile time a disk read or write waited in its node's disk queue"),
+        metric("disk.wait.max", milliseconds, .lowerIsBetter,
+               "Longest time a disk read or write waited in its node's disk queue"),
+        metric("storage.size.mean", megabytes, .lowerIsBetter,
+               "Bytes each node's store occupies on disk (log and levels, deleted data not yet reclaimed included), averaged"),
+        metric("storage.size.max", megabytes, .lowerIsBetter,
+               "Most bytes any node's store occupied on disk at a series interval's end"),
+        metric("storage.growthPercent", percent, .lowerIsBetter,
+               "Growth of the mean store size from the first to the last quarter of the run after warm-up"),
+        metric("storage.writeAmplification", "x", .lowerIsBetter,
+               "Bytes the disks wrote (log, flushes, compactions) per byte the nodes stored"),
+        metric("storage.compactions", count, .neither,
+               "Compactions that rewrote data, all nodes together"),
+        metric("storage.reclaimed", megabytes, .neither,
+               "Deleted data and delete markers dropped by compactions and flushes, per node"),
     ]
 
     private static let traffic: [MetricInfo] = [

@@ -34,6 +34,8 @@ struct RunMetrics {
     var resourceSamples = 0
     /// Mean node memory (MB) per interval after the warm-up, for the growth figure.
     var memoryByInterval: [Double] = []
+    /// Disk and store figures per interval after the warm-up.
+    var disk = DiskFigures()
     var series: [SeriesSample] = []
     var intervalIndex = 0
     /// BLAKE3 of the ordered origin-acceptance log.
@@ -137,6 +139,7 @@ extension Simulator {
         metrics.series.append(SeriesSample(second: second, name: "node.bandwidth.mean", value: bwSum / n))
         metrics.series.append(SeriesSample(second: second, name: "messages.inFlight", value: Double(messagesInFlight)))
         if faults.enabled { metrics.series.append(SeriesSample(second: second, name: "nodes.live", value: Double(live))) }
+        storageTick(width: width, measured: now > metrics.warmupEnd)
         guard now > metrics.warmupEnd else { return }
         metrics.resourceSamples += 1
         metrics.cpuSum += cpuSum / n; metrics.cpuMax = max(metrics.cpuMax, cpuMax)
@@ -223,6 +226,7 @@ extension RunMetrics {
         values["vertices.issued"] = Double(verticesIssued)
         values["sim.events"] = Double(simulator.events)
         for (name, value) in simulator.faultMetrics() { values[name] = value }
+        for (name, value) in simulator.storageMetrics() { values[name] = value }
         simulator.byzantineFigures(into: &values)
 
         var metrics: [MetricValue] = []

@@ -25,10 +25,8 @@ public struct CPUCostTable: Sendable, Equatable {
     /// Recording one poll, per processing vertex the node holds (bench `avalanche.poll.1000` ÷ 1,000).
     public var pollPerProcessingVertexNs: Int64
     /// Adding one vertex to the DAG and engine (bench `dag.add.1000` ÷ 1,000).
+    /// (Disk reads and writes are the storage model's: `DiskOptions`.)
     public var addVertexNs: Int64
-    /// Reading a released vertex back from storage to serve a fetch. Estimate: one
-    /// random read of a few KiB from an NVMe SSD (about 20 µs).
-    public var diskReadNs: Int64 = 20_000
 
     /// The calibrated table.
     public static let calibrated = CPUCostTable(
@@ -39,14 +37,13 @@ public struct CPUCostTable: Sendable, Equatable {
         signMLDSA87Ns: 900_000,
         signMLDSA65Ns: 800_000,
         pollPerProcessingVertexNs: 100,
-        addVertexNs: 2_000,
-        diskReadNs: 20_000
+        addVertexNs: 2_000
     )
 
     /// A table in which every operation is free: for model checks of the protocol alone.
     public static let instant = CPUCostTable(messageNs: 0, hashPerKiBNs: 0, verifyMLDSA87Ns: 0, verifyMLDSA65Ns: 0,
                                              signMLDSA87Ns: 0, signMLDSA65Ns: 0, pollPerProcessingVertexNs: 0,
-                                             addVertexNs: 0, diskReadNs: 0)
+                                             addVertexNs: 0)
 
     /// Every cost multiplied by `factor` (a node `1 / factor` times as fast).
     public func scaled(by factor: Double) -> CPUCostTable {
@@ -55,8 +52,7 @@ public struct CPUCostTable: Sendable, Equatable {
             messageNs: scale(messageNs), hashPerKiBNs: scale(hashPerKiBNs),
             verifyMLDSA87Ns: scale(verifyMLDSA87Ns), verifyMLDSA65Ns: scale(verifyMLDSA65Ns),
             signMLDSA87Ns: scale(signMLDSA87Ns), signMLDSA65Ns: scale(signMLDSA65Ns),
-            pollPerProcessingVertexNs: scale(pollPerProcessingVertexNs), addVertexNs: scale(addVertexNs),
-            diskReadNs: scale(diskReadNs))
+            pollPerProcessingVertexNs: scale(pollPerProcessingVertexNs), addVertexNs: scale(addVertexNs))
     }
 
     /// Verifying one signature of `scheme`.

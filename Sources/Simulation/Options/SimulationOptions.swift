@@ -34,6 +34,8 @@ public struct SimulationOptions: Sendable {
     public var cpuSpeed = 1.0
     /// CPU service times per operation.
     public var cpuCosts: CPUCostTable = .calibrated
+    /// Every node's disk and the store on it.
+    public var disk = DiskOptions()
     /// The offered load.
     public var workload = WorkloadOptions()
     /// Width of one point of the time series.

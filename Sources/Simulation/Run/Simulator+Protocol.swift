@@ -27,9 +27,10 @@ extension Simulator {
             receiveChits(at: node, from: from, poll: message.poll, chit: message.ids)
         case .get:
             for id in message.ids {
-                guard let vertex = stored(id, at: node) ?? byzantineStored(id, at: node) else { continue }
+                var ready = SimInstant.zero
+                guard let vertex = stored(id, at: node, readyAt: &ready) ?? byzantineStored(id, at: node) else { continue }
                 send(Message(kind: .put, from: Int32(node), to: Int32(from), poll: 0, vertex: vertex, ids: []),
-                     bytes: messageHeaderBytes + vertexWireBytes(vertex))
+                     bytes: messageHeaderBytes + vertexWireBytes(vertex), notBefore: ready)
             }
         case .put:
             receive(message.vertex!, at: node, from: from)
@@ -43,11 +44,11 @@ extension Simulator {
     func vertexWireBytes(_ vertex: Vertex) -> Int { vertex.wireSize }
 
     /// A vertex the node can serve: in memory, or released from memory but kept on its
-    /// disk (the archive stands for every node's storage of what it once held).
-    private func stored(_ id: Hash256, at node: Int) -> Vertex? {
+    /// disk (the archive stands for the bodies on every node's disk), read back by `readyAt`.
+    private func stored(_ id: Hash256, at node: Int, readyAt: inout SimInstant) -> Vertex? {
         if let vertex = nodes[node].engine.storedVertexInPlace(id) { return vertex }
-        guard nodes[node].engine.holdsInPlace(id), let archived = archive[id] else { return nil }
-        charge(node, costs.diskReadNs)
+        guard nodes[node].engine.holdsInPlace(id), let archived = archive[id], retainedOnDisk(archived) else { return nil }
+        readyAt = readFromDisk(node, vertices: 1, bytes: vertexWireBytes(archived))
         return archived
     }
 
@@ -127,7 +128,9 @@ extension Simulator {
             // Every received vertex is verified; with real signatures the engine really does it.
             charge(node, costs.verifyNs(options.signatureScheme) + costs.hashNs(bytes: vertex.unsignedSize) + costs.addVertexNs)
             do {
-                apply(try nodes[node].engine.add(vertex), at: node)
+                let decisions = try nodes[node].engine.add(vertex)
+                persist(vertex, at: node)
+                apply(decisions, at: node)
                 added = true
             } catch {
                 metrics.refusedVertices += 1
@@ -177,7 +180,7 @@ extension Simulator {
         samplePeers(node, into: &sample)
         let id = nodes[node].nextPoll
         nodes[node].nextPoll &+= 1
-        let timeout = queue.schedule(.pollTimeout(node: Int32(node), poll: id), at: localTime(node) + timer(node, options.pollTimeout))
+        let timeout = queue.schedule(.pollTimeout(node: Int32(node), poll: id), at: outputTime(node) + timer(node, options.pollTimeout))
         nodes[node].polls.append(PollState(id: id, expected: sample.count, timeout: timeout))
         let frontier = vertex == nil ? nodes[node].engine.preferredFrontier() : []
         if reputation != nil { nodes[node].polls[nodes[node].polls.count - 1].asked = vertex.map { [$0.id] } ?? frontier }
@@ -265,7 +268,8 @@ extension Simulator {
     func apply(_ decisions: Decisions, at node: Int) {
         if decisions.acceptedTransactions.isEmpty && decisions.rejectedTransactions.isEmpty
             && decisions.orphanedTransactions.isEmpty { return }
-        let at = localTime(node)
+        persist(decisions, at: node)
+        let at = outputTime(node)        // a decision counts once its records are durable
         let honest = !adversary.isByzantine[node]      // only honest decisions are checked and measured
         for tx in decisions.acceptedTransactions where honest {
             safety.accepted(tx, by: node)

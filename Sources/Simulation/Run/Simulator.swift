@@ -37,9 +37,11 @@ public final class Simulator {
     var metrics: RunMetrics
     /// The fault injector's state and the measurements only faults need.
     var faults: FaultState
-    /// Every vertex issued, by id: the nodes' disks. A node serves a fetch from it only
-    /// for vertices it once held (pruning releases memory, not storage).
+    /// Every vertex issued, by id: the bodies on the nodes' disks. A node serves a fetch from
+    /// it only for vertices it once held and still keeps (pruning releases memory, not storage).
     var archive = Hash256Map<Vertex>()
+    /// Every node's disk and store: what writing and reading them costs, and their figures.
+    var storage: StorageModel
     var now = SimInstant.zero
     var events = 0
     /// How long a fetch may go unanswered before the vertex is asked for again: a few
@@ -54,6 +56,7 @@ public final class Simulator {
             throw SimulationError(description: "consensus: \(error)")
         }
         guard options.nodes >= 2 else { throw SimulationError(description: "a cluster needs at least 2 nodes") }
+        if let problem = options.disk.problem { throw SimulationError(description: problem) }
         guard options.consensus.k < options.nodes else {
             throw SimulationError(description: "consensus.k (\(options.consensus.k)) must be smaller than the node count (\(options.nodes))")
         }
@@ -67,6 +70,7 @@ public final class Simulator {
         network = Network(options: options.network, nodeCount: options.nodes, streams: streams)
         workload = Workload(options: options.workload, duration: options.duration, streams: streams)
         metrics = RunMetrics(options: options)
+        storage = StorageModel(options: options.disk, nodes: options.nodes, warmupEnd: .zero + options.warmup)
         faults = FaultState(options: options, streams: streams)
         adversary = Adversary(options: options, streams: streams)
         reputation = options.detection.enabled
@@ -143,11 +147,13 @@ public final class Simulator {
     /// The instant `node` acts at: after everything queued on its CPU.
     func localTime(_ node: Int) -> SimInstant { max(now, nodes[node].cpuFreeAt) }
 
-    func send(_ message: Message, bytes: Int) {
+    /// Sends `message` once `from` may speak (its CPU and its writes are done; see
+    /// `outputTime`) and not before `notBefore` (the data it carries is read from disk).
+    func send(_ message: Message, bytes: Int, notBefore: SimInstant = .zero) {
         let from = Int(message.from)
         metrics.sent += 1
         nodes[from].bytesSent += Int64(bytes)
-        let departure = localTime(from)
+        let departure = max(outputTime(from), notBefore)
         guard let arrival = network.send(from: from, to: Int(message.to), bytes: bytes, at: departure) else {
             metrics.dropped += 1
             return
@@ -226,6 +232,7 @@ public final class Simulator {
         charge(node, costs.signNs(options.signatureScheme) + costs.hashNs(bytes: vertex.unsignedSize) + costs.addVertexNs)
         let decisions: Decisions
         do { decisions = try nodes[node].engine.add(vertex) } catch { return }
+        persist(vertex, at: node)
         metrics.verticesIssued += 1
         archive[vertex.id] = vertex
         if adversary.tracksConflicts { for tx in batch { adversary.noteIssued(tx, in: vertex.id) } }
