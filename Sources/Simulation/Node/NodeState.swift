@@ -54,6 +54,7 @@ extension PollState {
     /// short of α. With two thresholds (preference and confidence) the test must hold for
     /// both, so that no answer still to come could cross either. A poll with no answer
     /// outstanding is always finished.
+    ///
     /// `counts` is scratch space, left holding this poll's tally.
     func isSettled(alphaPreference: Int, alphaConfidence: Int, counts: inout Hash256Map<Int32>) -> Bool {
         let pending = expected - received
