@@ -298,19 +298,15 @@ public struct AvalancheEngine: Sendable {
     /// Applies one poll's chits (each a responder's list of preferred vertex ids) and
     /// returns what it decided. Unknown and already-decided vertex ids carry no vote.
     public mutating func recordPoll(_ chits: [[Hash256]]) -> Decisions {
+        recordPoll(ChitGroups(chits))
+    }
+
+    /// Applies one poll's answers, grouped: each distinct chit is walked once, with the
+    /// number of responders that sent it as its weight.
+    public mutating func recordPoll(_ answers: ChitGroups) -> Decisions {
         pollEpoch &+= 1
         touchedRecords.removeAll(keepingCapacity: true)
-
-        // Identical chits are walked once, with their multiplicity as weight.
-        var groups: [(chit: [Hash256], weight: Int32)] = []
-        for chit in chits {
-            if let index = groups.firstIndex(where: { $0.chit == chit }) {
-                groups[index].weight += 1
-            } else {
-                groups.append((chit, 1))
-            }
-        }
-        for group in groups { spreadVote(group.chit, weight: group.weight) }
+        for (chit, weight) in zip(answers.chits, answers.weights) { spreadVote(chit, weight: weight) }
 
         for record in touchedRecords {
             let votes = recordVotes[Int(record)]

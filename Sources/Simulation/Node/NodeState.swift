@@ -36,9 +36,12 @@ struct PollState {
     var id: UInt32
     var expected: Int
     var received = 0
-    var chits: [[Hash256]] = []
+    /// The answers so far, identical chits counted together.
+    var answers = ChitGroups()
     var timeout: EventTicket
-    /// Who sent each of `chits`, and what the poll asked about (kept only with detection on).
+    /// Each answer in arrival order, who sent it, and what the poll asked about (kept only
+    /// with detection on, which judges every responder).
+    var chits: [[Hash256]] = []
     var responders: [Int32] = []
     var asked: [Hash256] = []
 }
@@ -63,19 +66,20 @@ extension PollState {
         // Fewer than αPref voters cannot have taken any vertex to a threshold: every voter
         // is partial, and the test needs no tally.
         var voters = 0
-        for chit in chits where !chit.isEmpty { voters += 1 }
+        for (chit, weight) in zip(answers.chits, answers.weights) where !chit.isEmpty { voters += Int(weight) }
         if voters < alphaPreference { return voters + pending < alphaPreference }
         // Voters per vertex named; a chit names each vertex at most once.
         counts.removeAllKeepingCapacity()
-        for chit in chits {
-            for id in chit { counts[id, default: 0] += 1 }
+        for (chit, weight) in zip(answers.chits, answers.weights) {
+            for id in chit { counts[id, default: 0] += weight }
         }
         // Whether the outstanding answers could still take some vertex to `alpha`.
         func couldCross(_ alpha: Int) -> Bool {
             // Responders naming at least one vertex still below this α.
             var partial = 0
-            for chit in chits where chit.contains(where: { Int(counts[$0]!) < alpha }) {
-                partial += 1
+            for (chit, weight) in zip(answers.chits, answers.weights)
+            where chit.contains(where: { Int(counts[$0]!) < alpha }) {
+                partial += Int(weight)
             }
             return partial + pending >= alpha
         }
@@ -95,7 +99,7 @@ struct DeferredReply {
 /// applied once those arrive (or after a poll timeout, without them), as avalanchego's
 /// voter waits for the vertices a chit names.
 struct BlockedVote {
-    var chits: [[Hash256]]
+    var answers: ChitGroups
     var waitingFor: [Hash256]
     var since: SimInstant
 }

@@ -199,8 +199,11 @@ extension Simulator {
         // Chits name what the peer prefers: fetch what this node has not seen yet.
         for id in chit where !holds(node, id) { fetch(id, at: node, from: from) }
         guard let index = nodes[node].polls.firstIndex(where: { $0.id == poll }) else { return }
-        nodes[node].polls[index].chits.append(chit)
-        if reputation != nil { nodes[node].polls[index].responders.append(Int32(from)) }
+        nodes[node].polls[index].answers.add(chit)
+        if reputation != nil {
+            nodes[node].polls[index].chits.append(chit)
+            nodes[node].polls[index].responders.append(Int32(from))
+        }
         nodes[node].polls[index].received += 1
         let consensus = options.consensus
         if nodes[node].polls[index].isSettled(alphaPreference: consensus.alphaPreference,
@@ -227,20 +230,20 @@ extension Simulator {
         let poll = nodes[node].polls.remove(at: index)
         notePoll(poll, at: node)
         var missing: [Hash256] = []
-        for chit in poll.chits {
+        for chit in poll.answers.chits {
             for id in chit where !holds(node, id) && !missing.contains(id) { missing.append(id) }
         }
         if missing.isEmpty {
-            recordVotes(poll.chits, at: node)
+            recordVotes(poll.answers, at: node)
         } else {
-            nodes[node].blockedVotes.append(BlockedVote(chits: poll.chits, waitingFor: missing, since: now))
+            nodes[node].blockedVotes.append(BlockedVote(answers: poll.answers, waitingFor: missing, since: now))
         }
         startPolls(node)
     }
 
-    private func recordVotes(_ chits: [[Hash256]], at node: Int) {
+    private func recordVotes(_ answers: ChitGroups, at node: Int) {
         charge(node, costs.pollPerProcessingVertexNs * Int64(nodes[node].engine.processingVertexCountInPlace()))
-        let decisions = nodes[node].engine.recordPoll(chits)
+        let decisions = nodes[node].engine.recordPoll(answers)
         nodes[node].pollsRecorded += 1
         apply(decisions, at: node)
     }
@@ -254,7 +257,7 @@ extension Simulator {
             let vote = nodes[node].blockedVotes[index]
             if vote.waitingFor.allSatisfy({ holds(node, $0) }) || now - vote.since >= options.pollTimeout {
                 nodes[node].blockedVotes.remove(at: index)
-                recordVotes(vote.chits, at: node)
+                recordVotes(vote.answers, at: node)
             } else {
                 index += 1
             }
