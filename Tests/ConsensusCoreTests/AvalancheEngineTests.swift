@@ -43,6 +43,25 @@ struct AvalancheEngineTests {
         #expect(e.snowball(for: 1)?.confidence == 0)
     }
 
+    @Test func aPollThatNamesNothingOfASetResetsItsConfidence() throws {
+        // The engine applies such polls to a set only when the set next gets votes (or is
+        // read): the outcome must be that of resetting it at the poll itself.
+        var e = engine()
+        let v1 = vertex(on: [genesis], [tx(spending: [1], nonce: 1)], creator: 1)
+        let v2 = vertex(on: [genesis], [tx(spending: [2], nonce: 2)], creator: 2)
+        try e.add(v1); try e.add(v2)
+        for _ in 1..<smallParameters.beta { _ = e.recordPoll(chits(5, v1)) }
+        #expect(e.snowball(for: 1)?.confidence == smallParameters.beta - 1)
+        _ = e.recordPoll(chits(5, v2))                      // nothing for input 1
+        #expect(e.snowball(for: 1)?.confidence == 0)
+        #expect(e.snowball(for: 2)?.confidence == 1)
+        // Confidence starts again from one: β - 1 more polls do not accept v1, the β-th does.
+        for _ in 1..<smallParameters.beta { #expect(e.recordPoll(chits(5, v1)).acceptedVertices.isEmpty) }
+        #expect(e.snowball(for: 2)?.confidence == 0)        // read between its polls: reset too
+        #expect(e.recordPoll(chits(5, v1)).acceptedVertices.map(\.id) == [v1.id])
+        #expect(e.dag.status(v2.id) == .processing)
+    }
+
     @Test func ofTwoConflictingTransactionsOneIsAcceptedAndTheOtherVertexRejected() throws {
         var e = engine()
         let a = tx(spending: [7], nonce: 1), b = tx(spending: [7], nonce: 2)

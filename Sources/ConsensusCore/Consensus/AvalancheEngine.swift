@@ -88,6 +88,12 @@ public struct AvalancheEngine: Sendable {
         var pollEpoch: UInt32 = 0
         var pollVotes: [Int32] = []
         var decided = false
+        /// The last poll this set has taken into account. Polls that gave it no vote were
+        /// unsuccessful for it; they are applied when it next gets votes (or is read), so
+        /// that a poll costs what it touches, not every undecided set.
+        var lastPolled: UInt32
+        /// Creation order, which finalized sets are decided in.
+        var sequence: UInt64
     }
 
     private var setOf: [InputID: Int32] = [:]
@@ -96,6 +102,9 @@ public struct AvalancheEngine: Sendable {
     /// Undecided conflict sets, in creation order.
     private var liveSets: [Int32] = []
     private var pollEpoch: UInt32 = 0
+    private var setSequence: UInt64 = 0
+    /// Sets that got votes in the poll being recorded.
+    private var touchedSets: [Int32] = []
 
     /// The transaction each decided input went to, for refusing late conflicts and duplicates.
     private var decidedInputs: [InputID: Hash256] = [:]
@@ -142,7 +151,9 @@ public struct AvalancheEngine: Sendable {
     /// The Snowball state of the conflict set of `input`, while it is undecided.
     public func snowball(for input: InputID) -> Snowball? {
         guard let index = setOf[input], let set = sets[Int(index)] else { return nil }
-        return set.snowball
+        var snowball = set.snowball
+        if set.lastPolled != pollEpoch { snowball.recordUnsuccessfulPoll() }    // polls it missed
+        return snowball
     }
 
     /// The transaction `input` was decided for, while remembered.
@@ -275,7 +286,9 @@ public struct AvalancheEngine: Sendable {
                 sets[Int(setIndex)]!.pollVotes.append(0)
                 memberships.append(setIndex)
             } else {
-                let set = ConflictSet(input: input, choices: [index], snowball: Snowball(initial: tx.id), pollVotes: [0])
+                let set = ConflictSet(input: input, choices: [index], snowball: Snowball(initial: tx.id), pollVotes: [0],
+                                      lastPolled: pollEpoch, sequence: setSequence)
+                setSequence += 1
                 let setIndex: Int32
                 if let reused = freeSets.popLast() {
                     setIndex = reused
@@ -306,6 +319,7 @@ public struct AvalancheEngine: Sendable {
     public mutating func recordPoll(_ answers: ChitGroups) -> Decisions {
         pollEpoch &+= 1
         touchedRecords.removeAll(keepingCapacity: true)
+        touchedSets.removeAll(keepingCapacity: true)
         for (chit, weight) in zip(answers.chits, answers.weights) { spreadVote(chit, weight: weight) }
 
         for record in touchedRecords {
@@ -316,9 +330,12 @@ public struct AvalancheEngine: Sendable {
         }
 
         var finalized: [Int32] = []
-        for setIndex in liveSets {
+        for setIndex in touchedSets {
             let i = Int(setIndex)
-            if sets[i]!.pollEpoch == pollEpoch, let (choice, votes) = bestChoice(of: sets[i]!) {
+            // Polls since its last vote were unsuccessful for it: confidence went to zero.
+            if sets[i]!.lastPolled != pollEpoch &- 1 { sets[i]!.snowball.recordUnsuccessfulPoll() }
+            sets[i]!.lastPolled = pollEpoch
+            if let (choice, votes) = bestChoice(ofSet: i) {
                 let before = sets[i]!.snowball.preference
                 sets[i]!.snowball.recordPoll(votes: Int(votes), choice: choice, parameters: parameters)
                 // The preferred frontier depends on preferences only, not on confidence.
@@ -330,6 +347,7 @@ public struct AvalancheEngine: Sendable {
         }
         guard !finalized.isEmpty else { return Decisions() }
         cachedFrontier = nil
+        if finalized.count > 1 { finalized.sort { sets[Int($0)]!.sequence < sets[Int($1)]!.sequence } }
         for setIndex in finalized { decide(set: setIndex) }
         liveSets.removeAll { sets[Int($0)]?.decided ?? true }
         return settle()
@@ -359,19 +377,20 @@ public struct AvalancheEngine: Sendable {
         guard !sets[i]!.decided, let position = sets[i]!.choices.firstIndex(of: choice) else { return }
         if sets[i]!.pollEpoch != pollEpoch {
             sets[i]!.pollEpoch = pollEpoch
+            touchedSets.append(setIndex)
             for p in sets[i]!.pollVotes.indices { sets[i]!.pollVotes[p] = 0 }
         }
         sets[i]!.pollVotes[position] += votes
     }
 
     /// The most-voted choice; a tie goes to the current preference, then to the smaller id.
-    private func bestChoice(of set: ConflictSet) -> (Hash256, Int32)? {
+    private func bestChoice(ofSet i: Int) -> (Hash256, Int32)? {
         var best: (id: Hash256, votes: Int32)?
-        let preference = set.snowball.preference
-        for (position, record) in set.choices.enumerated() {
-            let votes = set.pollVotes[position]
+        let preference = sets[i]!.snowball.preference
+        for position in sets[i]!.choices.indices {
+            let votes = sets[i]!.pollVotes[position]
             guard votes > 0 else { continue }
-            let id = records[Int(record)]!.transaction.id
+            let id = records[Int(sets[i]!.choices[position])]!.transaction.id
             if let current = best {
                 let better = votes > current.votes
                     || (votes == current.votes && (id == preference || (current.id != preference && id < current.id)))

@@ -21,14 +21,30 @@ public struct ChitGroups: Sendable {
         for chit in chits { add(chit) }
     }
 
-    /// Adds one responder's chit.
-    public mutating func add(_ chit: [Hash256]) {
+    /// Adds one responder's chit; returns the index of its group in `chits` (the last
+    /// one when the chit is new).
+    @discardableResult
+    public mutating func add(_ chit: [Hash256]) -> Int {
         answers += 1
-        if let index = chits.firstIndex(of: chit) {
+        for index in chits.indices where Self.same(chits[index], chit) {
             weights[index] += 1
-        } else {
-            chits.append(chit)
-            weights.append(1)
+            return index
+        }
+        chits.append(chit)
+        weights.append(1)
+        return chits.count - 1
+    }
+
+    /// Element-wise equality of two chits, without the generic `==` of arrays (which
+    /// showed in profiles of large runs).
+    private static func same(_ a: [Hash256], _ b: [Hash256]) -> Bool {
+        guard a.count == b.count else { return false }
+        return a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                if x.baseAddress == y.baseAddress { return true }
+                for index in 0..<x.count where x[index] != y[index] { return false }
+                return true
+            }
         }
     }
 }

@@ -38,6 +38,9 @@ struct PollState {
     var received = 0
     /// The answers so far, identical chits counted together.
     var answers = ChitGroups()
+    /// For each distinct chit, whether the node held every vertex it names when last
+    /// checked: a repeat of such a chit needs no lookup (holding only grows while a poll lasts).
+    var groupHeld: [Bool] = []
     var timeout: EventTicket
     /// Each answer in arrival order, who sent it, and what the poll asked about (kept only
     /// with detection on, which judges every responder).

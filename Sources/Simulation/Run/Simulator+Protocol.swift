@@ -154,8 +154,9 @@ extension Simulator {
     private func answerDeferred(at node: Int) {
         guard !nodes[node].deferred.isEmpty else { return }
         var keep: [DeferredReply] = []
-        for reply in nodes[node].deferred {
-            if reply.waitingFor.allSatisfy({ holds(node, $0) }) {
+        for var reply in nodes[node].deferred {
+            dropHeld(&reply.waitingFor, at: node)
+            if reply.waitingFor.isEmpty {
                 sendChits(from: node, to: Int(reply.to), poll: reply.poll)
             } else if now - reply.since < options.pollTimeout {
                 keep.append(reply)
@@ -197,9 +198,16 @@ extension Simulator {
 
     private func receiveChits(at node: Int, from: Int, poll: UInt32, chit: [Hash256]) {
         // Chits name what the peer prefers: fetch what this node has not seen yet.
-        for id in chit where !holds(node, id) { fetch(id, at: node, from: from) }
-        guard let index = nodes[node].polls.firstIndex(where: { $0.id == poll }) else { return }
-        nodes[node].polls[index].answers.add(chit)
+        guard let index = nodes[node].polls.firstIndex(where: { $0.id == poll }) else {
+            _ = fetchUnheld(chit, at: node, from: from)      // a late answer still tells of vertices
+            return
+        }
+        let group = nodes[node].polls[index].answers.add(chit)
+        if group == nodes[node].polls[index].groupHeld.count {
+            nodes[node].polls[index].groupHeld.append(fetchUnheld(chit, at: node, from: from))
+        } else if !nodes[node].polls[index].groupHeld[group] {
+            nodes[node].polls[index].groupHeld[group] = fetchUnheld(chit, at: node, from: from)
+        }
         if reputation != nil {
             nodes[node].polls[index].chits.append(chit)
             nodes[node].polls[index].responders.append(Int32(from))
@@ -213,6 +221,16 @@ extension Simulator {
             queue.cancel(nodes[node].polls[index].timeout)
             finishPoll(node, index)
         }
+    }
+
+    /// Fetches the vertices named in `chit` that the node does not hold; returns whether it held them all.
+    private func fetchUnheld(_ chit: [Hash256], at node: Int, from: Int) -> Bool {
+        var all = true
+        for id in chit where !holds(node, id) {
+            all = false
+            fetch(id, at: node, from: from)
+        }
+        return all
     }
 
     func pollTimedOut(_ node: Int, _ poll: UInt32) {
@@ -254,14 +272,22 @@ extension Simulator {
         guard !nodes[node].blockedVotes.isEmpty else { return }
         var index = 0
         while index < nodes[node].blockedVotes.count {
+            dropHeld(&nodes[node].blockedVotes[index].waitingFor, at: node)
             let vote = nodes[node].blockedVotes[index]
-            if vote.waitingFor.allSatisfy({ holds(node, $0) }) || now - vote.since >= options.pollTimeout {
+            if vote.waitingFor.isEmpty || now - vote.since >= options.pollTimeout {
                 nodes[node].blockedVotes.remove(at: index)
                 recordVotes(vote.answers, at: node)
             } else {
                 index += 1
             }
         }
+    }
+
+    /// Removes from the end of `ids` those the node now holds, stopping at the first it
+    /// does not: what is left is still awaited, and ids found held are not looked up again
+    /// at the next vertex the node adds. (Holding only grows while a poll lasts.)
+    private func dropHeld(_ ids: inout [Hash256], at node: Int) {
+        while let last = ids.last, holds(node, last) { ids.removeLast() }
     }
 
     // MARK: - Decisions
