@@ -153,16 +153,21 @@ extension Simulator {
     /// Sends the answers whose vertices have all arrived; forgets those older than a poll timeout.
     private func answerDeferred(at node: Int) {
         guard !nodes[node].deferred.isEmpty else { return }
-        var keep: [DeferredReply] = []
-        for var reply in nodes[node].deferred {
-            dropHeld(&reply.waitingFor, at: node)
-            if reply.waitingFor.isEmpty {
-                sendChits(from: node, to: Int(reply.to), poll: reply.poll)
-            } else if now - reply.since < options.pollTimeout {
-                keep.append(reply)
+        // Worked on in place, taken out of the node so that no copy shares its buffers.
+        var replies: [DeferredReply] = []
+        swap(&replies, &nodes[node].deferred)
+        var kept = 0
+        for index in replies.indices {
+            dropHeld(&replies[index].waitingFor, at: node)
+            if replies[index].waitingFor.isEmpty {
+                sendChits(from: node, to: Int(replies[index].to), poll: replies[index].poll)
+            } else if now - replies[index].since < options.pollTimeout {
+                if kept != index { replies.swapAt(kept, index) }
+                kept += 1
             }
         }
-        nodes[node].deferred = keep
+        replies.removeLast(replies.count - kept)
+        swap(&replies, &nodes[node].deferred)
     }
 
     // MARK: - Polls
