@@ -392,3 +392,18 @@ struct EventQueueTests {
         #expect(queue.cancellationRecordCount == 0)
     }
 }
+
+@Suite("Event queue hold load")
+struct EventQueueHoldLoadTests {
+    @Test func theCalendarQueueAndTheHeapDeliverTheSameEventsInTheSameOrder() {
+        // The checksum folds every popped event in order: equal sums over a long run mean the
+        // two queues agree event by event, on the benchmark's own load.
+        let calendar = EventQueueHoldLoad(kind: .calendarQueue, pending: 20_000, seed: 7)
+        let heap = EventQueueHoldLoad(kind: .quaternaryHeap, pending: 20_000, seed: 7)
+        for _ in 0..<5 { #expect(calendar.hold(operations: 20_000) == heap.hold(operations: 20_000)) }
+        // Another seed is another load.
+        let other = EventQueueHoldLoad(kind: .calendarQueue, pending: 20_000, seed: 8)
+        #expect(other.hold(operations: 20_000) != EventQueueHoldLoad(kind: .quaternaryHeap, pending: 20_000, seed: 7)
+            .hold(operations: 20_000))
+    }
+}

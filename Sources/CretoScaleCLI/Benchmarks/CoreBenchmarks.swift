@@ -3,7 +3,7 @@ import Simulation
 
 /// The consensus-core benchmarks, mirroring the original implementation's regression
 /// table (its figures are the baselines), plus signatures, Snowball and a poll, and what
-/// the simulator's storage model costs per disk operation.
+/// the simulator's storage model costs per disk operation, and its event queue.
 enum CoreBenchmarks {
     /// Every benchmark, in report order.
     static func all() throws -> [MicroBenchmark] {
@@ -91,7 +91,24 @@ enum CoreBenchmarks {
                 for _ in 0..<n { acc &+= storage.readVertex(bytes: 5_200) }
                 return UInt64(truncatingIfNeeded: acc)
             },
+            // The simulator's calendar queue against a 4-ary heap, with as many events pending
+            // as a 10,000-node WAN run holds (about 800,000): one pop and one push each.
+            queueHold(.calendarQueue),
+            queueHold(.quaternaryHeap),
         ]
+    }
+
+    /// Pending events of the queue benchmarks.
+    static let queuePending = 800_000
+
+    /// A hold benchmark on a queue of `kind`, filled before timing (about a second) and kept
+    /// at its steady state across samples; only when selected, so other runs do not pay for it.
+    private static func queueHold(_ kind: EventQueueHoldLoad.Kind) -> MicroBenchmark {
+        final class Holder { var load: EventQueueHoldLoad? }
+        let holder = Holder()
+        return MicroBenchmark(name: "queue.hold.\(kind.rawValue)", baselineNs: nil,
+                              body: { n in holder.load!.hold(operations: n) },
+                              prepare: { holder.load = EventQueueHoldLoad(kind: kind, pending: queuePending, seed: 1) })
     }
 
     private static func dagAdd(count: Int, baselineNs: Double, _ fixtures: Fixtures) -> MicroBenchmark {

@@ -9,6 +9,8 @@ struct MicroBenchmark {
     let baselineNs: Double?
     /// Runs the operation `iterations` times; returns a value so the work cannot be optimised away.
     let body: (_ iterations: Int) -> UInt64
+    /// Set-up run once before any timing, for state the body keeps between calls.
+    var prepare: (() -> Void)? = nil
 }
 
 /// The measured figure of one benchmark.
@@ -59,6 +61,7 @@ struct BenchmarkRunner {
     var samples = 25
 
     func measure(_ benchmark: MicroBenchmark) -> BenchmarkResult {
+        benchmark.prepare?()
         let clock = ThreadCPUClock()
         var sink: UInt64 = 0
         // Warm up and find how many iterations fill one sample.

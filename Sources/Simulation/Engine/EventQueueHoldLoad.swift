@@ -1,7 +1,12 @@
-/// Measures event-queue candidates on the simulator's reference load.
+/// The "hold" load on an event queue, for `cretoscale bench` to time the simulator's queue
+/// against the alternative it was chosen over.
 ///
-/// This is the only file of the library that reads a clock, and only to time the benchmark.
-public enum EventQueueBenchmark {
+/// The queue starts at its steady state with `pending` events, and each operation pops the
+/// earliest event and schedules a new one at its time plus a delay drawn from
+/// ``referenceDelay(_:)``: the count of pending events stays the same, so repeated calls of
+/// ``hold(operations:)`` measure one steady state. All draws come from the seed, so every
+/// kind sees the same sequence of delays. Nothing here reads a clock: the caller times it.
+public final class EventQueueHoldLoad {
     /// The queue implementations that can be measured.
     public enum Kind: String, CaseIterable, Sendable {
         /// ``EventQueue``, the calendar queue the simulator uses.
@@ -17,23 +22,43 @@ public enum EventQueueBenchmark {
         var value: UInt64
     }
 
-    /// Nanoseconds per hold operation (one `popNext` plus one `schedule`) with `pending` events
-    /// queued, timed over `operations` operations with `ContinuousClock`.
-    ///
-    /// The load is the classic "hold" model: the queue starts at its steady state and each
-    /// operation pops the earliest event and schedules a new one at its time plus a delay drawn
-    /// from ``referenceDelay(_:)``. All draws come from `seed`, so every kind sees the same
-    /// sequence of delays.
-    public static func holdNanosecondsPerOperation(kind: Kind, pending: Int, operations: Int, seed: UInt64) -> Double {
-        precondition(pending > 0 && operations > 0, "pending and operations must be positive")
+    private final class Box<Queue: HoldBenchmarkQueue & ~Copyable> {
+        var queue: Queue
+        init(_ queue: consuming Queue) { self.queue = queue }
+    }
+
+    private let calendar: Box<EventQueue<Payload>>?
+    private let heap: Box<HeapEventQueue<Payload>>?
+    private var random: Xoshiro256StarStar
+    private var checksum: UInt64 = 0
+
+    /// A queue of `kind` filled with `pending` events of the reference load's steady state.
+    public init(kind: Kind, pending: Int, seed: UInt64) {
+        precondition(pending > 0, "pending must be positive")
+        random = RandomStreams(seed: seed).stream(StreamID("event-queue-benchmark"))
         switch kind {
         case .calendarQueue:
             var queue = EventQueue<Payload>()
-            return hold(&queue, pending: pending, operations: operations, seed: seed)
+            Self.fill(&queue, pending: pending, random: &random)
+            calendar = Box(queue)
+            heap = nil
         case .quaternaryHeap:
             var queue = HeapEventQueue<Payload>()
-            return hold(&queue, pending: pending, operations: operations, seed: seed)
+            Self.fill(&queue, pending: pending, random: &random)
+            heap = Box(queue)
+            calendar = nil
         }
+    }
+
+    /// Performs `operations` hold operations (one `popNext` plus one `schedule` each);
+    /// returns a checksum of what came out, so that the work cannot be optimised away.
+    public func hold(operations: Int) -> UInt64 {
+        if let calendar {
+            checksum &+= Self.holdLoop(&calendar.queue, operations: operations, random: &random)
+        } else if let heap {
+            checksum &+= Self.holdLoop(&heap.queue, operations: operations, random: &random)
+        }
+        return checksum
     }
 
     /// Per mille of delays that are WAN message latencies, 50–200 ms.
@@ -67,14 +92,12 @@ public enum EventQueueBenchmark {
     /// Longest delay `referenceDelayNanoseconds` can return.
     static let maximumDelay: UInt64 = 4_000_000_000
 
-    /// Fills `queue` to its steady state, warms it up, then times the hold loop.
-    static func hold<Queue: HoldBenchmarkQueue & ~Copyable>(
-        _ queue: inout Queue, pending: Int, operations: Int, seed: UInt64
-    ) -> Double where Queue.Event == Payload {
-        var random = RandomStreams(seed: seed).stream(StreamID("event-queue-benchmark"))
-        // In the steady state of a hold model the time left on a pending event is the residual
-        // of a length-biased delay: pick delays with probability proportional to their length
-        // (by rejection), then a uniform point within.
+    /// Fills `queue` with `pending` events at the steady state of the hold model: the time
+    /// left on a pending event is the residual of a length-biased delay, so delays are picked
+    /// with probability proportional to their length (by rejection), then a uniform point within.
+    private static func fill<Queue: HoldBenchmarkQueue & ~Copyable>(
+        _ queue: inout Queue, pending: Int, random: inout Xoshiro256StarStar
+    ) where Queue.Event == Payload {
         for index in 0..<pending {
             var delay: UInt64
             repeat {
@@ -84,18 +107,6 @@ public enum EventQueueBenchmark {
             queue.schedule(Payload(node: UInt32(truncatingIfNeeded: index), kind: 0, value: remaining),
                            at: SimInstant(nanosecondsSinceStart: Int64(remaining)))
         }
-        var checksum: UInt64 = 0
-        let warmUp = Swift.min(operations, 100_000)
-        checksum &+= holdLoop(&queue, operations: warmUp, random: &random)
-        let clock = ContinuousClock()
-        let start = clock.now
-        checksum &+= holdLoop(&queue, operations: operations, random: &random)
-        let elapsed = clock.now - start
-        // Keeps the loop's work observable so the optimiser cannot drop it.
-        precondition(checksum != 0x5EED_0000_DEAD_BEEF, "benchmark checksum collision")
-        let (seconds, attoseconds) = elapsed.components
-        let nanoseconds = Double(seconds) * 1e9 + Double(attoseconds) / 1e9
-        return nanoseconds / Double(operations)
     }
 
     @inline(__always)
