@@ -133,7 +133,7 @@ struct RunCommandTests {
 
     /// Inputs `run` must refuse before it simulates or touches the database.
     enum BadInput: String, CaseIterable, CustomTestStringConvertible {
-        case unknownKey, malformedJSON, badDuration, missingFile
+        case unknownKey, malformedJSON, badDuration, missingFile, badMemoryLimit
 
         var testDescription: String { rawValue }
 
@@ -144,6 +144,7 @@ struct RunCommandTests {
             case .malformedJSON: "malformed.json: line 1, column"
             case .badDuration: "--duration '5 fortnights'"
             case .missingFile: "no-such-scenario.json"
+            case .badMemoryLimit: "--memory-limit '4XB'"
             }
         }
 
@@ -160,8 +161,32 @@ struct RunCommandTests {
                 return ["run", try scratch.write("tiny.json", RunCommandTests.tinyScenario()), "--duration", "5 fortnights"]
             case .missingFile:
                 return ["run", scratch.path("no-such-scenario.json")]
+            case .badMemoryLimit:
+                return ["run", try scratch.write("tiny.json", RunCommandTests.tinyScenario()), "--memory-limit", "4XB"]
             }
         }
+    }
+
+    @Test func aRunStoppedAtALimitIsReportedAndNotRecorded() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let file = try scratch.write("tiny.json", Self.tinyScenario(duration: "30s"))
+        let database = scratch.path("results.db")
+        try Fixture.seed(database, [Fixture.run()])
+        let before = try Self.listed(database: database, in: scratch)
+
+        // 1 MiB is below any process's resident memory: the first check stops the run.
+        let stopped = try scratch.run("run", file, "--db", database, "--memory-limit", "1MiB")
+        #expect(stopped.status == 1, "stdout: \(stopped.stdout)\nstderr: \(stopped.stderr)")
+        #expect(stopped.stderr.contains("LT-001-tiny: stopped at the memory limit (1MiB): "), "stderr: \(stopped.stderr)")
+        #expect(stopped.stderr.contains("of 30 s simulated") && stopped.stderr.contains("not recorded"))
+        #expect(try Self.listed(database: database, in: scratch).map(\.id) == before.map(\.id))
+
+        // A limit the run stays within changes nothing.
+        let short = try scratch.write("short.json", Self.tinyScenario(id: "LT-001-short", duration: "2s"))
+        let finished = try scratch.run("run", short, "--db", database, "--wall-limit", "10m", "--memory-limit", "64GiB")
+        #expect(finished.status == 0, "stdout: \(finished.stdout)\nstderr: \(finished.stderr)")
+        #expect(try Self.listed(database: database, in: scratch).first?.scenarioID == "LT-001-short")
     }
 
     @Test(arguments: BadInput.allCases)

@@ -14,8 +14,13 @@ struct RunCommand: ParsableCommand {
             database in one transaction when it ends, so an interrupted run leaves nothing behind. \
             A progress line (simulated time, events per second, ETA) is shown on a terminal.
 
-            Exit status: 0 when every scenario met its expectation, 1 when one did not (or, with \
-            --check-determinism, when two runs differ), 2 for bad input.
+            --wall-limit and --memory-limit stop a run that takes more of the machine than that: \
+            the run is then incomplete, is not recorded, and how far it got is printed on stderr \
+            (simulated time, events, wall time, resident memory). Limits are checked every 16,384 \
+            events.
+
+            Exit status: 0 when every scenario met its expectation, 1 when one did not or was \
+            stopped at a limit (or, with --check-determinism, when two runs differ), 2 for bad input.
 
             Examples:
               cretoscale run scenarios/lt-001.json
@@ -24,6 +29,7 @@ struct RunCommand: ParsableCommand {
               cretoscale run scenarios/ct-003-20-collusion.json --nodes 100 --duration 40s --warmup 10s
               cretoscale run scenarios/lt-001.json --json > run.json
               cretoscale run scenarios/ci/lt-001-ci.json --check-determinism
+              cretoscale run scenarios/bench/sim-b-wan-10000.json --wall-limit 5m --memory-limit 4GiB
             """
     )
 
@@ -49,6 +55,14 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Run each scenario twice and fail at the first differing digest; nothing is recorded.")
     var checkDeterminism = false
 
+    @Option(help: ArgumentHelp("Stop a run after this much wall time, e.g. 5m; it is then not recorded.",
+                               valueName: "duration"))
+    var wallLimit: String?
+
+    @Option(help: ArgumentHelp("Stop a run whose resident memory passes this size, e.g. 4GiB or 512MiB; it is then not recorded.",
+                               valueName: "size"))
+    var memoryLimit: String?
+
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
@@ -68,6 +82,7 @@ struct RunCommand: ParsableCommand {
             }
             overrideText["warmup"] = warmup
         }
+        let limits = try parsedLimits()
         // Validate every file before running any.
         var runs: [ScenarioRun] = []
         for file in files {
@@ -87,7 +102,15 @@ struct RunCommand: ParsableCommand {
         var allMet = true
         for run in runs {
             let progress = ProgressLine(label: run.scenario.id, enabled: !json)
-            var outcome = try run.execute(progress: progress.update)
+            var outcome: ScenarioRun.Outcome
+            do {
+                outcome = try run.execute(progress: progress.update, limits: limits)
+            } catch let stopped as ScenarioRun.Stopped {
+                progress.finish()
+                Terminal.error("\(run.scenario.id): \(stopped.description)")
+                allMet = false
+                continue
+            }
             progress.finish()
             outcome.record.id = try store.save(outcome.record)
             allMet = allMet && outcome.record.status == .passed
@@ -99,6 +122,40 @@ struct RunCommand: ParsableCommand {
         }
         if json { Terminal.write(JSONList.join(exported)) }
         if !allMet { throw ExitStatus.failed }
+    }
+
+    /// The run limits the flags give.
+    private func parsedLimits() throws -> ScenarioRun.Limits {
+        var limits = ScenarioRun.Limits()
+        if checkDeterminism && (wallLimit != nil || memoryLimit != nil) {
+            throw ValidationError("--wall-limit and --memory-limit do not apply to --check-determinism, which must finish both runs")
+        }
+        if let wallLimit {
+            let parsed: ScenarioDuration
+            do { parsed = try ScenarioDuration(parsing: wallLimit) } catch {
+                throw ValidationError("--wall-limit '\(wallLimit)': \(error)")
+            }
+            guard parsed.nanoseconds > 0 else { throw ValidationError("--wall-limit '\(wallLimit)': must be more than zero") }
+            limits.wallSeconds = Double(parsed.nanoseconds) / 1e9
+            limits.wallText = wallLimit
+        }
+        if let memoryLimit {
+            guard let mebibytes = Self.mebibytes(memoryLimit), mebibytes > 0 else {
+                throw ValidationError("--memory-limit '\(memoryLimit)': expected a size above zero such as 4GiB or 512MiB")
+            }
+            limits.residentMB = mebibytes
+            limits.residentText = memoryLimit
+        }
+        return limits
+    }
+
+    /// `512MiB` or `4GiB` (also `4.5GiB`) in MiB; nil for anything else.
+    static func mebibytes(_ text: String) -> Double? {
+        for (unit, scale) in [("GiB", 1_024.0), ("MiB", 1.0)] where text.hasSuffix(unit) {
+            guard let number = Double(text.dropLast(unit.count)), number.isFinite else { return nil }
+            return number * scale
+        }
+        return nil
     }
 
     private func checkDeterminismOf(_ runs: [ScenarioRun]) throws {

@@ -20,16 +20,66 @@ struct ScenarioRun {
         var verdict: Scenario.Verdict
     }
 
-    /// Simulates the scenario; `progress` sees simulated time, events and wall seconds.
-    func execute(progress: ((SimulationProgress, Double) -> Void)?) throws -> Outcome {
+    /// Bounds on what one run may take of the machine (`run --wall-limit`, `--memory-limit`).
+    struct Limits {
+        var wallSeconds: Double?
+        var residentMB: Double?
+        /// The limits as the user wrote them, for messages.
+        var wallText = ""
+        var residentText = ""
+    }
+
+    /// A run ended at a limit, before its duration: incomplete, so never recorded.
+    struct Stopped: Error {
+        /// Which limit, in words: "the wall limit (5m)".
+        var limit: String
+        var simulatedSeconds: Double
+        var totalSeconds: Double
+        var events: Int
+        var wallSeconds: Double
+        var peakResidentMB: Double?
+
+        /// One line with how far the run got and at what cost.
+        var description: String {
+            let rate = Double(events) / max(wallSeconds, 1e-9)
+            let rss = peakResidentMB.map { ", \(NumberText.plain($0.rounded())) MB resident at most" } ?? ""
+            return "stopped at \(limit): \(NumberText.plain(simulatedSeconds)) of \(NumberText.plain(totalSeconds)) s simulated "
+                + "in \(NumberText.plain(wallSeconds)) s of wall time (\(NumberText.plain(simulatedSeconds / max(wallSeconds, 1e-9)))× real time), "
+                + "\(events) events (\(NumberText.plain(rate / 1e6)) M/s)\(rss); not recorded"
+        }
+    }
+
+    /// Simulates the scenario; `progress` sees simulated time, events and wall seconds. Throws
+    /// `Stopped` when the run goes past one of `limits`.
+    func execute(progress: ((SimulationProgress, Double) -> Void)?, limits: Limits = Limits()) throws -> Outcome {
         let startedAt = ISO8601DateFormatter().string(from: Date())
         let clock = ContinuousClock()
         let start = clock.now
         let simulator = try Simulator(options: scenario.simulationOptions())
-        var result = simulator.run(progressEvery: 1 << 18) { step in
-            progress?(step, (clock.now - start).seconds)
+        let limited = limits.wallSeconds != nil || limits.residentMB != nil
+        // With limits, they are checked every 16,384 events; the progress line still moves
+        // about every 262,144.
+        var limit: String?
+        var shownAt = 0
+        var result = simulator.run(progressEvery: limited ? 1 << 14 : 1 << 18) { step in
+            let wall = (clock.now - start).seconds
+            if step.events - shownAt >= 1 << 18 {
+                shownAt = step.events
+                progress?(step, wall)
+            }
+            if let most = limits.wallSeconds, wall > most {
+                limit = "the wall limit (\(limits.wallText))"
+            } else if let most = limits.residentMB, let resident = ProcessMemory.residentMB(), resident > most {
+                limit = "the memory limit (\(limits.residentText))"
+            }
+            if limit != nil { simulator.stopRequested = true }
         }
         let wall = max((clock.now - start).seconds, 1e-9)
+        if simulator.stoppedEarly, let limit {
+            throw Stopped(limit: limit, simulatedSeconds: result.simulatedSeconds,
+                          totalSeconds: Double(scenario.duration.nanoseconds) / 1e9, events: result.events,
+                          wallSeconds: wall, peakResidentMB: ProcessMemory.peakResidentMB())
+        }
         result.metrics.append(MetricValue("sim.eventsPerSecond", Double(result.events) / wall))
         result.metrics.append(MetricValue("sim.wallSeconds", wall))
         result.metrics.append(MetricValue("sim.speedup", result.simulatedSeconds / wall))
@@ -63,11 +113,17 @@ struct ScenarioRun {
     }
 }
 
-/// The process's peak resident memory, from Linux's /proc.
+/// The process's resident memory, from Linux's /proc.
 enum ProcessMemory {
-    static func peakResidentMB() -> Double? {
+    /// The most the process has held so far.
+    static func peakResidentMB() -> Double? { field("VmHWM:") }
+    /// What the process holds now.
+    static func residentMB() -> Double? { field("VmRSS:") }
+
+    /// A `/proc/self/status` field given in kB, in MiB.
+    private static func field(_ name: String) -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        for line in status.split(separator: "\n") where line.hasPrefix(name) {
             let digits = line.split(separator: " ").dropFirst().first.flatMap { Double($0) }
             return digits.map { $0 / 1_024 }
         }

@@ -44,6 +44,12 @@ public final class Simulator {
     var storage: StorageModel
     var now = SimInstant.zero
     var events = 0
+    /// Set (by a progress callback) to end the run at that point, before its duration: the
+    /// run is then incomplete, `stoppedEarly` is set, and its result carries only the events
+    /// handled and the simulated time reached (no metrics, no digest).
+    public var stopRequested = false
+    /// Whether the last `run` ended at a stop request rather than at its duration.
+    public private(set) var stoppedEarly = false
     /// How long a fetch may go unanswered before the vertex is asked for again: a few
     /// round trips of the slowest link (a lost get must not stall everything waiting on it
     /// for a whole poll timeout), never more than the poll timeout.
@@ -113,6 +119,12 @@ public final class Simulator {
             handle(event)
             if events % progressEvery == 0 {
                 progress?(SimulationProgress(simulated: now - .zero, total: options.duration, events: events))
+                if stopRequested {
+                    stoppedEarly = true
+                    return RunResult(metrics: [], series: [], latencyHistogram: [], digest: .zero,
+                                     conservation: Conservation(), violations: [], events: events,
+                                     simulatedSeconds: Double(now.nanosecondsSinceStart) / 1e9)
+                }
             }
         }
         now = end
