@@ -27,7 +27,8 @@ public struct EventTicket: Hashable, Sendable {
 /// next one; only events beyond that horizon wait in a heap. Events scheduled into the bucket
 /// being read go to a small heap beside it. The order delivered is exactly (time, sequence)
 /// whatever the layout; the layout only changes the speed. On the reference hold load
-/// (``EventQueueHoldLoad``, `cretoscale bench --filter queue`) it is about ten times faster than a binary or 4-ary heap.
+/// (``EventQueueHoldLoad``, `cretoscale bench --filter queue`) it is about ten times faster
+/// than a binary or 4-ary heap.
 ///
 /// The queue is noncopyable: it owns large, manually managed buffers, and a simulation has
 /// one. Keep it in a local variable or in a stored property of a noncopyable struct and pass
