@@ -78,22 +78,8 @@ struct EncodingTests {
 
     @Test func bufferWriterWritesWhatByteWriterAppends() {
         var growing = ByteWriter()
-        let expected = BufferWriter.bytes(count: 1 + 7 + 1 + 4 + 8 + 8 + 32 + 4 + 3) { writer in
-            writer.writeTag("a.tag.1")
-            writer.write(UInt8(0xA5))
-            writer.write(UInt32(0x0102_0304))
-            writer.write(UInt64(0x0102_0304_0506_0708))
-            writer.write(Int64(-2))
-            writer.write(Hash256(w0: 1, w1: 2, w2: 3, w3: 0xFF00_0000_0000_0001))
-            writer.writeLengthPrefixed([9, 8, 7])
-        }
-        growing.writeTag("a.tag.1")
-        growing.write(UInt8(0xA5))
-        growing.write(UInt32(0x0102_0304))
-        growing.write(UInt64(0x0102_0304_0506_0708))
-        growing.write(Int64(-2))
-        growing.write(Hash256(w0: 1, w1: 2, w2: 3, w3: 0xFF00_0000_0000_0001))
-        growing.writeLengthPrefixed([9, 8, 7])
+        let expected = BufferWriter.bytes(count: 1 + 7 + 1 + 4 + 8 + 8 + 32 + 4 + 3) { writeEveryField(&$0) }
+        writeEveryField(&growing)
         #expect(expected == growing.bytes)
         #expect(expected[0...8] == [7, 0x61, 0x2E, 0x74, 0x61, 0x67, 0x2E, 0x31, 0xA5])
         #expect(expected[9...12] == [4, 3, 2, 1])
@@ -139,4 +125,29 @@ struct GoldenEncodingTests {
         #expect(v.id.hex == "56b60ba91992eed6efcb3f55d714a2be42b0baa67e215bef78cc61b4cd96166b")
         #expect(v.encoded(includingSignature: false).count == v.unsignedSize)
     }
+}
+
+/// What both writers offer, so that one sequence of writes can go to either.
+private protocol FieldWriter {
+    mutating func writeTag(_ tag: StaticString)
+    mutating func write(_ value: UInt8)
+    mutating func write(_ value: UInt32)
+    mutating func write(_ value: UInt64)
+    mutating func write(_ value: Int64)
+    mutating func write(_ hash: Hash256)
+    mutating func writeLengthPrefixed(_ field: [UInt8])
+}
+
+extension ByteWriter: FieldWriter {}
+extension BufferWriter: FieldWriter {}
+
+/// One field of every kind the writers write.
+private func writeEveryField(_ writer: inout some FieldWriter) {
+    writer.writeTag("a.tag.1")
+    writer.write(UInt8(0xA5))
+    writer.write(UInt32(0x0102_0304))
+    writer.write(UInt64(0x0102_0304_0506_0708))
+    writer.write(Int64(-2))
+    writer.write(Hash256(w0: 1, w1: 2, w2: 3, w3: 0xFF00_0000_0000_0001))
+    writer.writeLengthPrefixed([9, 8, 7])
 }

@@ -238,17 +238,23 @@ public struct DAG: Sendable {
     /// Sets the status of a processing vertex to accepted or rejected.
     public mutating func decide(_ id: Hash256, _ status: VertexStatus) {
         precondition(status != .processing, "a decision is accepted or rejected")
-        guard let entry = entries[id] else { preconditionFailure("decide on an unknown vertex") }
-        precondition(entry.status == .processing, "a decided vertex is never decided again")
-        entries.values[entries.probe(id).index]!.status = status
+        // One lookup per vertex, changed in place: deciding changes no table's layout.
+        let (index, found) = entries.probe(id)
+        guard found else { preconditionFailure("decide on an unknown vertex") }
+        precondition(entries.values[index]!.status == .processing, "a decided vertex is never decided again")
+        entries.values[index]!.status = status
+        let vertex = entries.values[index]!.vertex
         if status == .accepted {
-            noteAccepted(entry.vertex)
-        } else {
-            entries.values[entries.probe(id).index]!.isLeaf = false
-            for parent in entry.vertex.parents where entries[parent]?.status == .processing || entries[parent]?.status == .accepted {
-                let hasLiveChild = entries[parent]!.children.contains { entries[$0]?.status != .rejected }
-                if !hasLiveChild { entries.values[entries.probe(parent).index]!.isLeaf = true }
-            }
+            noteAccepted(vertex)
+            return
+        }
+        entries.values[index]!.isLeaf = false
+        // A stored parent that is not rejected is a leaf again when no live child is left.
+        for parent in vertex.parents {
+            let (slot, stored) = entries.probe(parent)
+            guard stored, entries.values[slot]!.status != .rejected else { continue }
+            let hasLiveChild = entries.values[slot]!.children.contains { entries[$0]?.status != .rejected }
+            if !hasLiveChild { entries.values[slot]!.isLeaf = true }
         }
     }
 
