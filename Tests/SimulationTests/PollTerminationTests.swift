@@ -12,7 +12,7 @@ struct PollTerminationTests {
 
     /// A poll of `expected` peers that has received `chits`.
     private func poll(expected: Int, _ chits: [[Hash256]]) -> PollState {
-        var poll = PollState(id: 1, expected: expected, timeout: EventTicket(sequence: 1, time: .zero))
+        let poll = PollState(id: 1, expected: expected, timeout: EventTicket(sequence: 1, time: .zero))
         poll.answers = ChitGroups(chits)
         poll.received = chits.count
         return poll

@@ -83,15 +83,18 @@ public struct DAG: Sendable {
     // Open-addressing maps keyed by the (uniform) id bits: a membership test is the
     // simulator's most frequent operation, and `Dictionary`'s seeded hashing of 32-byte
     // keys was the largest single cost of a run.
-    private var entries = Hash256Map<Entry>()
+    //
+    // Both maps are visible to inlined code so that a simulator reads them where they lie:
+    // a call from another module copied the whole DAG onto the stack at every lookup.
+    @usableFromInline private(set) var entries = Hash256Map<Entry>()
     /// What stays of a released vertex: enough to accept or refuse vertices that name it.
-    private struct Tombstone: Sendable {
+    @usableFromInline struct Tombstone: Sendable {
         var height: UInt64
         var status: VertexStatus
     }
 
     /// Released vertices: accepted ones pruned, rejected ones dropped.
-    private var tombstones = Hash256Map<Tombstone>()
+    @usableFromInline private(set) var tombstones = Hash256Map<Tombstone>()
     /// Tombstone ids in the order they were made, for forgetting the oldest.
     private var tombstoneQueue: [Hash256] = []
     private var tombstoneQueueHead = 0
@@ -129,13 +132,18 @@ public struct DAG: Sendable {
     public var prunedCount: Int { tombstones.count }
 
     /// Whether `id` is stored or was pruned.
+    @inlinable
     public func contains(_ id: Hash256) -> Bool {
         entries.contains(id) || tombstones.contains(id)
     }
     /// Whether `id` was released (pruned when accepted, dropped when rejected).
     public func isPruned(_ id: Hash256) -> Bool { tombstones[id] != nil }
     /// The stored vertex with `id`, if any.
-    public func vertex(_ id: Hash256) -> Vertex? { entries[id]?.vertex }
+    @inlinable
+    public func vertex(_ id: Hash256) -> Vertex? {
+        let (index, found) = entries.probe(id)
+        return found ? entries.values[index].unsafelyUnwrapped.vertex : nil
+    }
     /// The stored entry for `id`, if any.
     public func entry(_ id: Hash256) -> Entry? { entries[id] }
     /// The status of a stored or released vertex.

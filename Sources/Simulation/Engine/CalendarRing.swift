@@ -97,7 +97,7 @@ struct CalendarRing<Event>: ~Copyable {
         if fill == 0 {
             startChunk(slot: slot, isFirst: count == 0)
         }
-        (pool + (Int(chain.pointee.tail) &<< chunkShift | fill)).initialize(to: entry)
+        (pool + (Int(chain.pointee.tail) &<< chunkShift | fill)).initialize(to: consume entry)
         chain.pointee.count = Int32(truncatingIfNeeded: count &+ 1)
     }
 
@@ -335,7 +335,7 @@ struct CalendarRing<Event>: ~Copyable {
                     (run + hole).moveInitialize(from: run + (hole &- 1), count: 1)
                     hole &-= 1
                 } while hole > 0 && entry.precedes(run[hole &- 1])
-                (run + hole).initialize(to: entry)
+                (run + hole).initialize(to: consume entry)
                 movesLeft &-= index &- hole
                 if movesLeft < 0 {
                     var entries = UnsafeMutableBufferPointer(start: run, count: runCount)

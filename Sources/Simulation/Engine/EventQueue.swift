@@ -138,19 +138,19 @@ public struct EventQueue<Event>: ~Copyable {
     /// Events at equal times are delivered in the order they were scheduled.
     @discardableResult
     @inline(__always)
-    public mutating func schedule(_ event: Event, at time: SimInstant) -> EventTicket {
+    public mutating func schedule(_ event: consuming Event, at time: SimInstant) -> EventTicket {
         let nanoseconds = time.nanosecondsSinceStart
         precondition(nanoseconds >= lastDeliveredTime, "event scheduled in the past")
         let sequence = nextSequence
         nextSequence &+= 1
         storedCount &+= 1
-        let entry = Entry(time: nanoseconds, sequence: sequence, event: event)
+        let entry = Entry(time: nanoseconds, sequence: sequence, event: consume event)
         let bucket = nanoseconds &>> widthShift
         // One unsigned comparison tests current < bucket < nearWindowEnd.
         if UInt64(bitPattern: bucket &- current &- 1) < UInt64(bitPattern: nearWindowEnd &- current &- 1) {
-            ring.append(entry, slot: Int(truncatingIfNeeded: bucket) & (nearSlotCount &- 1))
+            ring.append(consume entry, slot: Int(truncatingIfNeeded: bucket) & (nearSlotCount &- 1))
         } else {
-            fileOutsideNearWindow(entry, bucket: bucket)
+            fileOutsideNearWindow(consume entry, bucket: bucket)
         }
         return EventTicket(sequence: sequence, time: time)
     }
@@ -160,14 +160,14 @@ public struct EventQueue<Event>: ~Copyable {
     @inline(never)
     private mutating func fileOutsideNearWindow(_ entry: consuming Entry, bucket: Int64) {
         if bucket <= current {
-            besideRun.push(entry)
+            besideRun.push(consume entry)
             return
         }
         let farBucket = bucket &>> periodShift
         if farBucket &- period &- 2 < Int64(farSlotCount) {
-            ring.append(entry, slot: nearSlotCount &+ Int(truncatingIfNeeded: farBucket) & (farSlotCount &- 1))
+            ring.append(consume entry, slot: nearSlotCount &+ Int(truncatingIfNeeded: farBucket) & (farSlotCount &- 1))
         } else {
-            beyondHorizon.push(entry)
+            beyondHorizon.push(consume entry)
         }
     }
 
@@ -176,9 +176,9 @@ public struct EventQueue<Event>: ~Copyable {
     private mutating func file(_ entry: consuming Entry) {
         let bucket = entry.time &>> widthShift
         if bucket > current && bucket < nearWindowEnd {
-            ring.append(entry, slot: Int(truncatingIfNeeded: bucket) & (nearSlotCount &- 1))
+            ring.append(consume entry, slot: Int(truncatingIfNeeded: bucket) & (nearSlotCount &- 1))
         } else {
-            fileOutsideNearWindow(entry, bucket: bucket)
+            fileOutsideNearWindow(consume entry, bucket: bucket)
         }
     }
 
@@ -209,7 +209,7 @@ public struct EventQueue<Event>: ~Copyable {
             lastDeliveredTime = entry.time
             lastDeliveredSequence = entry.sequence
             if !discardedAhead.isEmpty { releaseDiscarded() }
-            return (SimInstant(nanosecondsSinceStart: entry.time), entry.event)
+            return (SimInstant(nanosecondsSinceStart: entry.time), (consume entry).event)
         }
     }
 

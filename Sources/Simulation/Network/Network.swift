@@ -70,6 +70,7 @@ public struct Network: Sendable {
     }
 
     /// The base one-way latency of the link between `a` and `b` (the same both ways).
+    @inline(__always)
     public func baseLatency(_ a: Int, _ b: Int) -> SimDuration {
         if regionCount > 1 {
             let base = regionLatency[Int(regionOf[a]) * regionCount + Int(regionOf[b])]
@@ -82,6 +83,7 @@ public struct Network: Sendable {
     }
 
     /// A fraction in [0, 1) fixed for the unordered pair (a, b) and the seed.
+    @inline(__always)
     private func linkFraction(_ a: Int, _ b: Int) -> Double {
         let low = UInt64(min(a, b)), high = UInt64(max(a, b))
         let mixed = SplitMix64.mix(linkSalt ^ (low << 32 | high))
@@ -89,6 +91,7 @@ public struct Network: Sendable {
     }
 
     /// Whether a partition currently cuts `from → to`.
+    @inline(__always)
     public func isCut(from: Int, to: Int) -> Bool {
         guard let groups = partitionGroup else { return false }
         let a = groups[from], b = groups[to]

@@ -32,21 +32,31 @@ struct Message {
 let messageHeaderBytes = 64
 
 /// A poll a node has in flight.
-struct PollState {
-    var id: UInt32
-    var expected: Int
+///
+/// A class, so that an answer is added and the early-end test run on the poll where it
+/// is: a struct read out of a node's array was copied whole for each answer (its arrays
+/// retained and released), a twentieth of the simulator's instructions in a profile.
+final class PollState {
+    let id: UInt32
+    let expected: Int
     var received = 0
     /// The answers so far, identical chits counted together.
     var answers = ChitGroups()
     /// For each distinct chit, whether the node held every vertex it names when last
     /// checked: a repeat of such a chit needs no lookup (holding only grows while a poll lasts).
     var groupHeld: [Bool] = []
-    var timeout: EventTicket
+    let timeout: EventTicket
     /// Each answer in arrival order, who sent it, and what the poll asked about (kept only
     /// with detection on, which judges every responder).
     var chits: [[Hash256]] = []
     var responders: [Int32] = []
     var asked: [Hash256] = []
+
+    init(id: UInt32, expected: Int, timeout: EventTicket) {
+        self.id = id
+        self.expected = expected
+        self.timeout = timeout
+    }
 }
 
 extension PollState {

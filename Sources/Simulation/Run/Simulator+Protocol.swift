@@ -187,9 +187,10 @@ extension Simulator {
         let id = nodes[node].nextPoll
         nodes[node].nextPoll &+= 1
         let timeout = queue.schedule(.pollTimeout(node: Int32(node), poll: id), at: outputTime(node) + timer(node, options.pollTimeout))
-        nodes[node].polls.append(PollState(id: id, expected: sample.count, timeout: timeout))
+        let poll = PollState(id: id, expected: sample.count, timeout: timeout)
+        nodes[node].polls.append(poll)
         let frontier = vertex == nil ? nodes[node].engine.preferredFrontier() : []
-        if reputation != nil { nodes[node].polls[nodes[node].polls.count - 1].asked = vertex.map { [$0.id] } ?? frontier }
+        if reputation != nil { poll.asked = vertex.map { [$0.id] } ?? frontier }
         for to in sample {
             if let vertex {
                 send(Message(kind: .pushQuery, from: Int32(node), to: Int32(to), poll: id, vertex: vertex, ids: []),
@@ -203,27 +204,28 @@ extension Simulator {
 
     private func receiveChits(at node: Int, from: Int, poll: UInt32, chit: [Hash256]) {
         // Chits name what the peer prefers: fetch what this node has not seen yet.
-        guard let index = nodes[node].polls.firstIndex(where: { $0.id == poll }) else {
+        let state = nodes[node]
+        guard let index = state.polls.firstIndex(where: { $0.id == poll }) else {
             _ = fetchUnheld(chit, at: node, from: from)      // a late answer still tells of vertices
             return
         }
-        let group = nodes[node].polls[index].answers.add(chit)
-        if group == nodes[node].polls[index].groupHeld.count {
-            nodes[node].polls[index].groupHeld.append(fetchUnheld(chit, at: node, from: from))
-        } else if !nodes[node].polls[index].groupHeld[group] {
-            nodes[node].polls[index].groupHeld[group] = fetchUnheld(chit, at: node, from: from)
+        let open = state.polls[index]
+        let group = open.answers.add(chit)
+        if group == open.groupHeld.count {
+            open.groupHeld.append(fetchUnheld(chit, at: node, from: from))
+        } else if !open.groupHeld[group] {
+            open.groupHeld[group] = fetchUnheld(chit, at: node, from: from)
         }
         if reputation != nil {
-            nodes[node].polls[index].chits.append(chit)
-            nodes[node].polls[index].responders.append(Int32(from))
+            open.chits.append(chit)
+            open.responders.append(Int32(from))
         }
-        nodes[node].polls[index].received += 1
+        open.received += 1
         let consensus = options.consensus
-        if nodes[node].polls[index].isSettled(alphaPreference: consensus.alphaPreference,
-                                              alphaConfidence: consensus.alphaConfidence,
-                                              counts: &pollTally) {
+        if open.isSettled(alphaPreference: consensus.alphaPreference, alphaConfidence: consensus.alphaConfidence,
+                          counts: &pollTally) {
             // Answers still on their way find the poll gone and are ignored.
-            queue.cancel(nodes[node].polls[index].timeout)
+            queue.cancel(open.timeout)
             finishPoll(node, index)
         }
     }

@@ -116,7 +116,7 @@ public final class Simulator {
             if time > end { break }      // a message it carried stays in flight
             now = time
             events += 1
-            handle(event)
+            handle(consume event)
             if events % progressEvery == 0 {
                 progress?(SimulationProgress(simulated: now - .zero, total: options.duration, events: events))
                 if stopRequested {
@@ -131,8 +131,8 @@ public final class Simulator {
         return finish()
     }
 
-    private func handle(_ event: SimEvent) {
-        switch event {
+    private func handle(_ event: consuming SimEvent) {
+        switch consume event {
         case let .deliver(message):
             messagesInFlight -= 1
             deliver(message)
@@ -161,17 +161,21 @@ public final class Simulator {
 
     /// Sends `message` once `from` may speak (its CPU and its writes are done; see
     /// `outputTime`) and not before `notBefore` (the data it carries is read from disk).
-    func send(_ message: Message, bytes: Int, notBefore: SimInstant = .zero) {
+    ///
+    /// The message is taken, not copied, into its delivery event: a copy retained and
+    /// released its vertex and ids for nothing.
+    func send(_ message: consuming Message, bytes: Int, notBefore: SimInstant = .zero) {
         let from = Int(message.from)
+        let to = Int(message.to)
         metrics.sent += 1
         nodes[from].bytesSent += Int64(bytes)
         let departure = max(outputTime(from), notBefore)
-        guard let arrival = network.send(from: from, to: Int(message.to), bytes: bytes, at: departure) else {
+        guard let arrival = network.send(from: from, to: to, bytes: bytes, at: departure) else {
             metrics.dropped += 1
             return
         }
         messagesInFlight += 1
-        queue.schedule(.deliver(message), at: arrival)
+        queue.schedule(.deliver(consume message), at: arrival)
     }
 
     // MARK: - Workload
