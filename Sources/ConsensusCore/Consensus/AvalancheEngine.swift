@@ -353,23 +353,41 @@ public struct AvalancheEngine: Sendable {
         return settle()
     }
 
+    /// Adds `weight` votes to every processing transaction `chit` reaches.
+    ///
+    /// The walk works on local buffers taken out of the engine for its duration: written
+    /// through `self`, each step retained the slot's arrays and checked each array for
+    /// uniqueness, more work than the walk itself.
     private mutating func spreadVote(_ chit: [Hash256], weight: Int32) {
         stampCounter &+= 1
         let stamp = stampCounter
-        stackScratch.removeAll(keepingCapacity: true)
-        for id in chit { if let slot = slotOf[id] { stackScratch.append(slot) } }
-        while let slot = stackScratch.popLast() {
-            let s = Int(slot)
-            guard slotStamp[s] != stamp else { continue }
-            slotStamp[s] = stamp
-            // Each transaction counts a voter once, however many of its vertices the voter reaches.
-            for record in slotTransactions[s] where recordStamp[Int(record)] != stamp {
-                recordStamp[Int(record)] = stamp
-                if recordVotes[Int(record)] == 0 { touchedRecords.append(record) }
-                recordVotes[Int(record)] += weight
+        var stack: [Int32] = []
+        swap(&stack, &stackScratch)
+        var touched: [Int32] = []
+        swap(&touched, &touchedRecords)
+        stack.removeAll(keepingCapacity: true)
+        for id in chit { if let slot = slotOf[id] { stack.append(slot) } }
+        let transactionsOf = slotTransactions, parentsOf = slotParents
+        slotStamp.withUnsafeMutableBufferPointer { slotStamps in
+            recordStamp.withUnsafeMutableBufferPointer { recordStamps in
+                recordVotes.withUnsafeMutableBufferPointer { votes in
+                    while let slot = stack.popLast() {
+                        let s = Int(slot)
+                        guard slotStamps[s] != stamp else { continue }
+                        slotStamps[s] = stamp
+                        // Each transaction counts a voter once, however many of its vertices the voter reaches.
+                        for record in transactionsOf[s] where recordStamps[Int(record)] != stamp {
+                            recordStamps[Int(record)] = stamp
+                            if votes[Int(record)] == 0 { touched.append(record) }
+                            votes[Int(record)] += weight
+                        }
+                        stack.append(contentsOf: parentsOf[s])
+                    }
+                }
             }
-            stackScratch.append(contentsOf: slotParents[s])
         }
+        swap(&stack, &stackScratch)
+        swap(&touched, &touchedRecords)
     }
 
     private mutating func tally(set setIndex: Int32, choice: Int32, votes: Int32) {
