@@ -234,4 +234,28 @@ struct AvalancheEngineTests {
         #expect(e.parentsForNewVertex(count: 5) == [last.id])
         #expect(e.heightForNewVertex(parents: [last.id]) == 51)
     }
+
+    @Test func aVertexReplacesItsParentsInTheSortedFrontier() {
+        let ids = (1...6).map { Hash256(w0: UInt64($0) * 10, w1: 0, w2: 0, w3: 0) }   // 10, 20, ... 60
+        func id(_ n: UInt64) -> Hash256 { Hash256(w0: n, w1: 0, w2: 0, w3: 0) }
+        // The straightforward version: remove the parents, insert in order.
+        func expected(_ parents: [Hash256], _ new: Hash256, _ frontier: [Hash256]) -> [Hash256] {
+            (frontier.filter { !parents.contains($0) } + [new]).sorted()
+        }
+        let cases: [([Hash256], Hash256)] = [
+            ([id(20), id(40)], id(35)),         // between the parents
+            ([id(20)], id(5)),                  // at the front
+            ([id(60)], id(70)),                 // at the end, after a removed last element
+            ([id(30)], id(29)),                 // just before the removed parent
+            ([id(30)], id(31)),                 // just after it
+            ([id(99)], id(45)),                 // a parent not on the frontier
+            ([id(10), id(20), id(30), id(40), id(50), id(60)], id(1)),   // every element replaced
+            ([id(50), id(10), id(50)], id(55)),  // unsorted, repeated
+        ]
+        for (parents, new) in cases {
+            #expect(AvalancheEngine.replacing(parents, with: new, in: ids) == expected(parents, new, ids),
+                    "parents \(parents.map(\.w0)), new \(new.w0)")
+        }
+        #expect(AvalancheEngine.replacing([id(10)], with: id(5), in: []) == [id(5)])
+    }
 }

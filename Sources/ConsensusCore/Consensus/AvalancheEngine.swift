@@ -624,7 +624,7 @@ public struct AvalancheEngine: Sendable {
     /// replaces its parents. Every parent of a new vertex is held, so a parent in the
     /// frontier is either a strong processing vertex or an accepted leaf; both are buried.
     private mutating func updateFrontier(adding slot: Int32) {
-        guard var frontier = cachedFrontier else { return }
+        guard let frontier = cachedFrontier else { return }
         let s = Int(slot)
         if strongScratch.count < slotVertex.count {
             strongScratch.append(contentsOf: repeatElement(false, count: slotVertex.count - strongScratch.count))
@@ -634,10 +634,48 @@ public struct AvalancheEngine: Sendable {
         strongScratch[s] = strong
         guard strong else { return }
         let vertex = slotVertex[s]!
-        frontier.removeAll { vertex.parents.contains($0) }
-        let position = frontier.firstIndex { $0 > vertex.id } ?? frontier.endIndex
-        frontier.insert(vertex.id, at: position)
-        cachedFrontier = frontier
+        cachedFrontier = Self.replacing(vertex.parents, with: vertex.id, in: frontier)
+    }
+
+    /// `frontier` (sorted, distinct) without `parents` and with `id` in its place in the
+    /// order, built in one pass into a new array: the old one is usually still shared by
+    /// the messages that carry it, so changing it in place would copy it first, and
+    /// removing and inserting element by element would shift it several times.
+    static func replacing(_ parents: [Hash256], with id: Hash256, in frontier: [Hash256]) -> [Hash256] {
+        var cuts: [Int] = []            // positions of the parents found in the frontier
+        for parent in parents {
+            let position = lowerBound(of: parent, in: frontier)
+            if position < frontier.count && frontier[position] == parent { cuts.append(position) }
+        }
+        cuts.sort()
+        cuts.removeDuplicatesInSortedOrder()
+        let insertion = lowerBound(of: id, in: frontier)
+        var result: [Hash256] = []
+        result.reserveCapacity(frontier.count - cuts.count + 1)
+        var start = 0
+        var inserted = false
+        for next in 0...cuts.count {
+            let cut = next < cuts.count ? cuts[next] : frontier.count
+            if !inserted && insertion <= cut {
+                result.append(contentsOf: frontier[start..<insertion])
+                result.append(id)
+                start = insertion
+                inserted = true
+            }
+            result.append(contentsOf: frontier[start..<cut])
+            start = cut + 1
+        }
+        return result
+    }
+
+    /// The first position in the sorted `ids` whose id is not less than `id`.
+    private static func lowerBound(of id: Hash256, in ids: [Hash256]) -> Int {
+        var low = 0, high = ids.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ids[middle] < id { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// The preferred frontier computed afresh, ignoring the cache (for tests of the cache).
@@ -665,11 +703,12 @@ public struct AvalancheEngine: Sendable {
         precondition(count >= 1, "a vertex names at least one parent")
         let frontier = preferredFrontier()
         guard frontier.count > count else { return frontier }
-        let ranked = frontier.sorted { a, b in
-            let ha = dag.height(a) ?? 0, hb = dag.height(b) ?? 0
-            return ha != hb ? ha < hb : a < b
-        }
-        return Array(ranked.prefix(count - 1)) + [ranked[ranked.count - 1]]
+        // Heights are looked up once each, not at every comparison of the sort.
+        var ranked: [(height: UInt64, id: Hash256)] = []
+        ranked.reserveCapacity(frontier.count)
+        for id in frontier { ranked.append((dag.height(id) ?? 0, id)) }
+        ranked.sort { $0.height != $1.height ? $0.height < $1.height : $0.id < $1.id }
+        return ranked.prefix(count - 1).map(\.id) + [ranked[ranked.count - 1].id]
     }
 
     /// The height a new vertex on `parents` must have.
@@ -686,3 +725,4 @@ public struct AvalancheEngine: Sendable {
         return dag.pruneAccepted()
     }
 }
+
