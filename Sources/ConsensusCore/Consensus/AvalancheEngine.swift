@@ -140,10 +140,10 @@ public struct AvalancheEngine: Sendable {
     public var hasProcessing: Bool { !processingOrder.isEmpty || !liveSets.isEmpty }
 
     /// Whether the DAG holds `id` (stored, pruned or rejected); cheaper than going through `dag`.
-    @inlinable public func holds(_ id: Hash256) -> Bool { dag.contains(id) }
+    @inlinable @inline(__always) public func holds(_ id: Hash256) -> Bool { dag.contains(id) }
 
     /// The stored vertex `id`, if in memory; cheaper than going through `dag`.
-    @inlinable public func storedVertex(_ id: Hash256) -> Vertex? { dag.vertex(id) }
+    @inlinable @inline(__always) public func storedVertex(_ id: Hash256) -> Vertex? { dag.vertex(id) }
 
     /// Whether `id` is a processing transaction.
     public func isProcessing(transaction id: Hash256) -> Bool { recordOf[id] != nil }
@@ -725,4 +725,3 @@ public struct AvalancheEngine: Sendable {
         return dag.pruneAccepted()
     }
 }
-

@@ -132,14 +132,14 @@ public struct DAG: Sendable {
     public var prunedCount: Int { tombstones.count }
 
     /// Whether `id` is stored or was pruned.
-    @inlinable
+    @inlinable @inline(__always)
     public func contains(_ id: Hash256) -> Bool {
         entries.contains(id) || tombstones.contains(id)
     }
     /// Whether `id` was released (pruned when accepted, dropped when rejected).
     public func isPruned(_ id: Hash256) -> Bool { tombstones[id] != nil }
     /// The stored vertex with `id`, if any.
-    @inlinable
+    @inlinable @inline(__always)
     public func vertex(_ id: Hash256) -> Vertex? {
         let (index, found) = entries.probe(id)
         return found ? entries.values[index].unsafelyUnwrapped.vertex : nil
