@@ -13,14 +13,13 @@ struct PollTerminationTests {
     /// A poll of `expected` peers that has received `chits`.
     private func poll(expected: Int, _ chits: [[Hash256]]) -> PollState {
         let poll = PollState(id: 1, expected: expected, timeout: EventTicket(sequence: 1, time: .zero))
-        poll.answers = ChitGroups(chits)
+        for chit in chits { _ = poll.add(answer: chit) }
         poll.received = chits.count
         return poll
     }
 
     private func settled(_ poll: PollState, alphaPreference: Int = 15, alphaConfidence: Int = 15) -> Bool {
-        var scratch = Hash256Map<Int32>()
-        return poll.isSettled(alphaPreference: alphaPreference, alphaConfidence: alphaConfidence, counts: &scratch)
+        return poll.isSettled(alphaPreference: alphaPreference, alphaConfidence: alphaConfidence)
     }
 
     @Test func aUnanimousPollEndsAtAlpha() {
@@ -63,5 +62,34 @@ struct PollTerminationTests {
         #expect(!settled(poll(expected: 20, chits), alphaPreference: 11, alphaConfidence: 15))
         // With αConf 11 as well, a is past both: the 5 partial (b) + 4 due < 11 settles it.
         #expect(settled(poll(expected: 20, chits), alphaPreference: 11, alphaConfidence: 11))
+    }
+
+    @Test func aTallyKeptAcrossAnswersAgreesWithAFreshCount() {
+        // One poll is tested after every answer (its tally is then kept and updated); at
+        // each step a new poll with the same answers counts from scratch. They must agree.
+        let ids = (1...6).map { Hash256(w0: UInt64($0), w1: 0, w2: 0, w3: 0) }
+        var random = Xoshiro256StarStar(seed: 11)
+        for round in 0..<200 {
+            let (alphaPreference, alphaConfidence) = round % 2 == 0 ? (11, 15) : (13, 13)
+            let kept = PollState(id: 1, expected: 20, timeout: EventTicket(sequence: 1, time: .zero))
+            var answered: [[Hash256]] = []
+            for _ in 0..<20 {
+                // Mostly one of a few shared chits, as agreeing peers send; sometimes a random one.
+                let chit: [Hash256]
+                if random.nextBelow(4) == 0 {
+                    chit = ids.filter { _ in random.nextBelow(2) == 0 }
+                } else {
+                    chit = Array(ids.prefix(Int(random.nextBelow(3)) + 1))
+                }
+                answered.append(chit)
+                _ = kept.add(answer: chit)
+                kept.received += 1
+                let keptVerdict = kept.isSettled(alphaPreference: alphaPreference, alphaConfidence: alphaConfidence)
+                let fresh = settled(poll(expected: 20, answered), alphaPreference: alphaPreference,
+                                    alphaConfidence: alphaConfidence)
+                #expect(keptVerdict == fresh, "round \(round), answer \(answered.count)")
+                if keptVerdict { break }
+            }
+        }
     }
 }

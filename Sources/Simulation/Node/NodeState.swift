@@ -41,7 +41,16 @@ final class PollState {
     let expected: Int
     var received = 0
     /// The answers so far, identical chits counted together.
-    var answers = ChitGroups()
+    private(set) var answers = ChitGroups()
+    /// Voters per vertex named, kept from the first time the early-end test needs it
+    /// (`tallied`) and updated with each later answer, instead of recounted at each.
+    private var tally = Hash256Map<Int32>()
+    private var tallied = false
+    /// Per distinct chit, for αPref and for αConf: how many of its leading ids are known
+    /// to have at least α voters. Counts only grow, so these only grow, and the test
+    /// reads each id of a chit about once per threshold over the poll's life.
+    private var reachedPreference: [Int32] = []
+    private var reachedConfidence: [Int32] = []
     /// For each distinct chit, whether the node held every vertex it names when last
     /// checked: a repeat of such a chit needs no lookup (holding only grows while a poll lasts).
     var groupHeld: [Bool] = []
@@ -71,8 +80,7 @@ extension PollState {
     /// both, so that no answer still to come could cross either. A poll with no answer
     /// outstanding is always finished.
     ///
-    /// `counts` is scratch space, left holding this poll's tally.
-    func isSettled(alphaPreference: Int, alphaConfidence: Int, counts: inout Hash256Map<Int32>) -> Bool {
+    func isSettled(alphaPreference: Int, alphaConfidence: Int) -> Bool {
         let pending = expected - received
         if pending <= 0 { return true }
         if pending >= alphaPreference { return false }      // alone enough to cross αPref
@@ -81,22 +89,37 @@ extension PollState {
         var voters = 0
         for (chit, weight) in zip(answers.chits, answers.weights) where !chit.isEmpty { voters += Int(weight) }
         if voters < alphaPreference { return voters + pending < alphaPreference }
-        // Voters per vertex named; a chit names each vertex at most once.
-        counts.removeAllKeepingCapacity()
-        for (chit, weight) in zip(answers.chits, answers.weights) {
-            for id in chit { counts[id, default: 0] += weight }
-        }
-        // Whether the outstanding answers could still take some vertex to `alpha`.
-        func couldCross(_ alpha: Int) -> Bool {
-            // Responders naming at least one vertex still below this α.
-            var partial = 0
-            for (chit, weight) in zip(answers.chits, answers.weights)
-            where chit.contains(where: { Int(counts[$0]!) < alpha }) {
-                partial += Int(weight)
+        if !tallied {
+            // Voters per vertex named; a chit names each vertex at most once.
+            for (chit, weight) in zip(answers.chits, answers.weights) {
+                for id in chit { tally[id, default: 0] += weight }
             }
-            return partial + pending >= alpha
+            tallied = true
         }
-        return !couldCross(alphaPreference) && (alphaConfidence == alphaPreference || !couldCross(alphaConfidence))
+        return !couldCross(alphaPreference, pending: pending, reached: &reachedPreference)
+            && (alphaConfidence == alphaPreference
+                || !couldCross(alphaConfidence, pending: pending, reached: &reachedConfidence))
+    }
+
+    /// Whether the outstanding answers could still take some vertex to `alpha`: whether
+    /// they and the responders naming at least one vertex still below `alpha` reach it.
+    private func couldCross(_ alpha: Int, pending: Int, reached prefix: inout [Int32]) -> Bool {
+        var partial = 0
+        for group in answers.chits.indices {
+            if group == prefix.count { prefix.append(0) }
+            let chit = answers.chits[group]
+            var reached = Int(prefix[group])
+            while reached < chit.count && Int(tally[chit[reached]]!) >= alpha { reached += 1 }
+            prefix[group] = Int32(reached)
+            if reached < chit.count { partial += Int(answers.weights[group]) }
+        }
+        return partial + pending >= alpha
+    }
+
+    /// Adds one responder's chit; returns the index of its group in `answers`.
+    func add(answer chit: [Hash256]) -> Int {
+        if tallied { for id in chit { tally[id, default: 0] += 1 } }
+        return answers.add(chit)
     }
 }
 

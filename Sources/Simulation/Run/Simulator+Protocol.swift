@@ -210,7 +210,7 @@ extension Simulator {
             return
         }
         let open = state.polls[index]
-        let group = open.answers.add(chit)
+        let group = open.add(answer: chit)
         if group == open.groupHeld.count {
             open.groupHeld.append(fetchUnheld(chit, at: node, from: from))
         } else if !open.groupHeld[group] {
@@ -222,8 +222,7 @@ extension Simulator {
         }
         open.received += 1
         let consensus = options.consensus
-        if open.isSettled(alphaPreference: consensus.alphaPreference, alphaConfidence: consensus.alphaConfidence,
-                          counts: &pollTally) {
+        if open.isSettled(alphaPreference: consensus.alphaPreference, alphaConfidence: consensus.alphaConfidence) {
             // Answers still on their way find the poll gone and are ignored.
             queue.cancel(open.timeout)
             finishPoll(node, index)

@@ -25,8 +25,6 @@ public final class Simulator {
     var nodes: [NodeState] = []
     /// Messages sent and neither delivered nor dropped yet.
     var messagesInFlight = 0
-    /// Scratch space of the early-termination test of polls.
-    var pollTally = Hash256Map<Int32>()
     var workload: Workload
     var ledger = TransactionLedger()
     var safety = SafetyChecker()
