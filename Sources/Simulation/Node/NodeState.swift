@@ -80,6 +80,8 @@ extension PollState {
     /// both, so that no answer still to come could cross either. A poll with no answer
     /// outstanding is always finished.
     ///
+    /// The first call that needs the tally builds it from the answers so far; answers
+    /// added after that (through `add(answer:)`) update it, so later calls do not recount.
     func isSettled(alphaPreference: Int, alphaConfidence: Int) -> Bool {
         let pending = expected - received
         if pending <= 0 { return true }
