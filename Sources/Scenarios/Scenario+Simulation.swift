@@ -19,6 +19,7 @@ extension Scenario {
         options.parents = consensus.parents
         options.batchSize = consensus.batchSize
         options.batchInterval = consensus.batchInterval.simDuration
+        options.optimalProcessing = consensus.optimalProcessing
         options.pollTimeout = consensus.pollTimeout.simDuration
         options.pruning = consensus.pruning
         options.signatureScheme = consensus.signature == .mlDSA87 ? .mlDSA87 : .mlDSA65

@@ -24,6 +24,29 @@ struct ModelTests {
         #expect(p50 >= beta * roundTrip && p50 <= (beta + 2) * roundTrip, "p50 \(p50) ms")
     }
 
+    /// A node with `optimalProcessing` vertices processing issues no new one: its
+    /// transactions wait and go out in full batches once polls decide some. The limit must
+    /// cut the vertices issued, fill them, and lose no transaction.
+    @Test func anIssuanceLimitHoldsTransactionsBackInFullerVertices() throws {
+        var free = quickOptions(nodes: 20, seconds: 4, tps: 200)
+        free.optimalProcessing = 1_000_000
+        var limited = free
+        limited.optimalProcessing = 2
+        let unlimited = try run(free), throttled = try run(limited)
+        for result in [unlimited, throttled] {
+            #expect(result.conservation.balances, "\(result.conservation)")
+            #expect(result.value("safety.violations") == 0)
+        }
+        let freeVertices = try #require(unlimited.value("vertices.issued"))
+        let heldVertices = try #require(throttled.value("vertices.issued"))
+        let freeAccepted = try #require(unlimited.value("transactions.accepted"))
+        let heldAccepted = try #require(throttled.value("transactions.accepted"))
+        #expect(heldVertices < 0.7 * freeVertices, "vertices issued: \(heldVertices) limited, \(freeVertices) free")
+        #expect(heldAccepted / heldVertices > 1.3 * freeAccepted / freeVertices,
+                "transactions per vertex: \(heldAccepted / heldVertices) limited, \(freeAccepted / freeVertices) free")
+        #expect(heldAccepted > freeAccepted / 2, "accepted: \(heldAccepted) limited, \(freeAccepted) free")
+    }
+
     @Test func aBandwidthCapBelowTheLoadMakesLatencyGrow() throws {
         var free = quickOptions(nodes: 40, seconds: 6, tps: 20)
         free.network.uploadMbps = nil

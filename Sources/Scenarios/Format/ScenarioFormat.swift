@@ -97,6 +97,8 @@ enum ScenarioFormat {
                       "Most transactions per vertex."),
             FieldSpec("batchInterval", .duration(.positive), text("50ms"),
                       "Longest wait before an incomplete batch becomes a vertex."),
+            FieldSpec("optimalProcessing", .integer(minimum: 1, maximum: 1_000_000), integer(50),
+                      "Processing vertices at which a node stops issuing new ones until some are decided (avalanchego's OptimalProcessing)."),
             FieldSpec("pollTimeout", .duration(.positive), text("2s"),
                       "Time after which a poll's missing answers count as no vote."),
             FieldSpec("pruning", .boolean, flag(true),

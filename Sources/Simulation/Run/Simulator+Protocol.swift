@@ -270,6 +270,7 @@ extension Simulator {
         let decisions = nodes[node].engine.recordPoll(answers)
         nodes[node].pollsRecorded += 1
         apply(decisions, at: node)
+        if !decisions.acceptedVertices.isEmpty || !decisions.rejectedVertices.isEmpty { issueWaiting(node) }
     }
 
     /// Applies blocked votes whose vertices have all arrived, and, past a poll timeout,

@@ -223,8 +223,11 @@ public final class Simulator {
 
     // MARK: - Issuing vertices
 
-    /// Turns the node's batch into a vertex on its preferred frontier, adds it, and push-queries k peers.
+    /// Turns the node's batch into a vertex on its preferred frontier, adds it, and push-queries k peers;
+    /// unless the node already has `optimalProcessing` vertices processing, as avalanchego
+    /// holds back new vertices then: the batch waits for `issueWaiting`.
     func issueVertex(_ node: Int) {
+        guard nodes[node].engine.processingVertexCountInPlace() < options.optimalProcessing else { return }
         let batch = Array(nodes[node].batch.prefix(options.batchSize))
         nodes[node].batch.removeFirst(batch.count)
         if !nodes[node].batch.isEmpty && !nodes[node].batchTimerArmed {
@@ -256,6 +259,17 @@ public final class Simulator {
         }
         apply(decisions, at: node)
         startPoll(node, pushing: vertex)
+    }
+
+    /// Issues what the node held back while it had `optimalProcessing` vertices processing,
+    /// now that a poll may have decided some: full batches while it stays below the limit,
+    /// then a partial one whose batch interval has passed (no timer is armed for it).
+    func issueWaiting(_ node: Int) {
+        while nodes[node].alive && !nodes[node].batch.isEmpty
+                && (nodes[node].batch.count >= options.batchSize || !nodes[node].batchTimerArmed)
+                && nodes[node].engine.processingVertexCountInPlace() < options.optimalProcessing {
+            issueVertex(node)
+        }
     }
 
     // MARK: - Results
