@@ -98,7 +98,7 @@ extension Scenario {
             parents: object?.integer("parents") ?? 1,
             batchSize: object?.integer("batchSize") ?? 1,
             batchInterval: object?.duration("batchInterval") ?? .seconds(1),
-            optimalProcessing: object?.integer("optimalProcessing") ?? 1,
+            optimalProcessing: object?.integer("optimalProcessing"),
             pollTimeout: object?.duration("pollTimeout") ?? .seconds(1),
             pruning: object?.boolean("pruning") ?? true,
             signature: object?.choice("signature", as: Consensus.Signature.self) ?? .mlDSA87)

@@ -45,7 +45,7 @@ extension Scenario.Consensus {
             ("parents", .integer(parents)),
             ("batchSize", .integer(batchSize)),
             ("batchInterval", .string(batchInterval.description)),
-            ("optimalProcessing", .integer(optimalProcessing)),
+            ("optimalProcessing", optimalProcessing.map { JSONValue.integer($0) } ?? .null),
             ("pollTimeout", .string(pollTimeout.description)),
             ("pruning", .bool(pruning)),
             ("signature", .string(signature.rawValue)),

@@ -92,8 +92,8 @@ public struct Scenario: Sendable, Equatable {
         /// Longest wait before an incomplete batch becomes a vertex; default: 50ms.
         public var batchInterval: ScenarioDuration
         /// Processing vertices at which a node stops issuing new ones until some are
-        /// decided, as avalanchego's OptimalProcessing; default: 50.
-        public var optimalProcessing: Int
+        /// decided, as avalanchego's OptimalProcessing (50 there); default: nil, no limit.
+        public var optimalProcessing: Int?
         /// Time after which a poll's missing answers count as no vote; default: 2s.
         public var pollTimeout: ScenarioDuration
         /// Whether nodes drop the accepted prefix of the DAG from memory; default: true.

@@ -47,7 +47,7 @@ struct ScenarioDecodingTests {
         #expect(consensus.parents == 5)
         #expect(consensus.batchSize == 30)
         #expect(consensus.batchInterval == .milliseconds(50))
-        #expect(consensus.optimalProcessing == 50)
+        #expect(consensus.optimalProcessing == nil)
         #expect(consensus.pollTimeout == .seconds(2))
         #expect(consensus.pruning)
         #expect(consensus.signature == .mlDSA87)
@@ -100,12 +100,15 @@ struct ScenarioDecodingTests {
         #expect(fault.target == .all)
     }
 
-    @Test("optimalProcessing reaches the simulator; a value below 1 is refused at its path")
+    @Test("optimalProcessing reaches the simulator; null is no limit; a value below 1 is refused at its path")
     func optimalProcessingDecodes() throws {
         let decoded = try decode(scenario(#""consensus": { "optimalProcessing": 8 }"#)).get()
         #expect(decoded.consensus.optimalProcessing == 8)
         #expect(decoded.simulationOptions().optimalProcessing == 8)
         #expect(try decode(decoded.canonicalJSON()).get() == decoded)
+        let unlimited = try decode(scenario(#""consensus": { "optimalProcessing": null }"#)).get()
+        #expect(unlimited.simulationOptions().optimalProcessing == nil)
+        #expect(try decode(unlimited.canonicalJSON()).get() == unlimited)
         expectSingleIssue(scenario(#""consensus": { "optimalProcessing": 0 }"#), path: "consensus.optimalProcessing",
                           contains: "must be between 1 and")
     }
@@ -124,8 +127,8 @@ struct ScenarioDecodingTests {
         #expect(scenario.warmup == .seconds(10))
         let consensus = scenario.consensus
         #expect([consensus.k, consensus.alphaPreference, consensus.alphaConfidence, consensus.beta] == [Int]([20, 15, 15, 20]))
-        #expect([consensus.concurrentRepolls, consensus.parents, consensus.batchSize, consensus.optimalProcessing]
-                    == [Int]([4, 5, 30, 50]))
+        #expect([consensus.concurrentRepolls, consensus.parents, consensus.batchSize] == [Int]([4, 5, 30]))
+        #expect(consensus.optimalProcessing == nil)
         #expect(consensus.batchInterval == .milliseconds(50))
         #expect(consensus.pollTimeout == .seconds(2))
         #expect(consensus.pruning)

@@ -29,7 +29,7 @@ struct ModelTests {
     /// cut the vertices issued, fill them, and lose no transaction.
     @Test func anIssuanceLimitHoldsTransactionsBackInFullerVertices() throws {
         var free = quickOptions(nodes: 20, seconds: 4, tps: 200)
-        free.optimalProcessing = 1_000_000
+        free.optimalProcessing = nil
         var limited = free
         limited.optimalProcessing = 2
         let unlimited = try run(free), throttled = try run(limited)

@@ -21,8 +21,10 @@ public struct SimulationOptions: Sendable {
     /// A partial batch is issued this long after its first transaction arrived.
     public var batchInterval: SimDuration = .milliseconds(50)
     /// A node with this many processing vertices issues no new one until some are decided;
-    /// its transactions wait and go out in full batches (avalanchego's OptimalProcessing).
-    public var optimalProcessing = 50
+    /// its transactions wait and go out in full batches (avalanchego's OptimalProcessing,
+    /// 50 there). Nil, the default, issues every batch as it falls due, as the design's
+    /// protocol does.
+    public var optimalProcessing: Int?
     /// A poll still missing answers this long after it was sent is recorded with what came.
     public var pollTimeout: SimDuration = .seconds(2)
     /// Release the accepted prefix of each node's DAG.

@@ -227,7 +227,7 @@ public final class Simulator {
     /// unless the node already has `optimalProcessing` vertices processing, as avalanchego
     /// holds back new vertices then: the batch waits for `issueWaiting`.
     func issueVertex(_ node: Int) {
-        guard nodes[node].engine.processingVertexCountInPlace() < options.optimalProcessing else { return }
+        guard !atProcessingLimit(node) else { return }
         let batch = Array(nodes[node].batch.prefix(options.batchSize))
         nodes[node].batch.removeFirst(batch.count)
         if !nodes[node].batch.isEmpty && !nodes[node].batchTimerArmed {
@@ -261,13 +261,21 @@ public final class Simulator {
         startPoll(node, pushing: vertex)
     }
 
+    /// Whether `node` has `optimalProcessing` vertices processing (never, without a limit).
+    private func atProcessingLimit(_ node: Int) -> Bool {
+        guard let limit = options.optimalProcessing else { return false }
+        return nodes[node].engine.processingVertexCountInPlace() >= limit
+    }
+
     /// Issues what the node held back while it had `optimalProcessing` vertices processing,
     /// now that a poll may have decided some: full batches while it stays below the limit,
     /// then a partial one whose batch interval has passed (no timer is armed for it).
+    /// Without a limit nothing is ever held back, and this does nothing.
     func issueWaiting(_ node: Int) {
+        guard options.optimalProcessing != nil else { return }
         while nodes[node].alive && !nodes[node].batch.isEmpty
                 && (nodes[node].batch.count >= options.batchSize || !nodes[node].batchTimerArmed)
-                && nodes[node].engine.processingVertexCountInPlace() < options.optimalProcessing {
+                && !atProcessingLimit(node) {
             issueVertex(node)
         }
     }
