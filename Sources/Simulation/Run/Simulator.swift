@@ -223,9 +223,9 @@ public final class Simulator {
 
     // MARK: - Issuing vertices
 
-    /// Turns the node's batch into a vertex on its preferred frontier, adds it, and push-queries k peers;
-    /// unless the node already has `optimalProcessing` vertices processing, as avalanchego
-    /// holds back new vertices then: the batch waits for `issueWaiting`.
+    /// Turns the node's batch into a vertex on its preferred frontier, adds it, and push-queries k peers.
+    /// A node with `optimalProcessing` vertices processing issues nothing, as avalanchego
+    /// holds back new vertices then; its batch waits for `issueWaiting`.
     func issueVertex(_ node: Int) {
         guard !atProcessingLimit(node) else { return }
         let batch = Array(nodes[node].batch.prefix(options.batchSize))
