@@ -115,6 +115,12 @@ public struct AvalancheEngine: Sendable {
     public var decidedInputLimit = 1 << 18
 
     private var cachedFrontier: [Hash256]?
+    /// Strongly preferred vertices added since `cachedFrontier` was last read, and their
+    /// parents: merged into it at the next read, in one pass for all of them. On a WAN a
+    /// node adds many vertices between two reads, and a frontier rebuilt at each one was
+    /// the largest cost of adding a vertex.
+    private var frontierArrivals: [Hash256] = []
+    private var frontierArrivalParents: [Hash256] = []
     private var strongScratch: [Bool] = []
     private var strongChildScratch: [Bool] = []
     /// Transactions rejected outside a vertex's rejection, reported with the next decisions.
@@ -585,7 +591,18 @@ public struct AvalancheEngine: Sendable {
     /// its conflict sets and every processing parent is strongly preferred. This is what
     /// a node answers a query with, and what it builds new vertices on.
     public mutating func preferredFrontier() -> [Hash256] {
-        if let cached = cachedFrontier { return cached }
+        if let cached = cachedFrontier {
+            guard !frontierArrivals.isEmpty else { return cached }
+            let frontier = Self.merged(cached, adding: frontierArrivals, removing: frontierArrivalParents)
+            cachedFrontier = frontier
+            frontierArrivals.removeAll(keepingCapacity: true)
+            frontierArrivalParents.removeAll(keepingCapacity: true)
+            return frontier
+        }
+        // The walk below sees every processing vertex, so arrivals noted before the cache
+        // was dropped are in it already.
+        frontierArrivals.removeAll(keepingCapacity: true)
+        frontierArrivalParents.removeAll(keepingCapacity: true)
         var strong = strongScratch
         var hasStrongChild = strongChildScratch
         strong.removeAll(keepingCapacity: true)
@@ -617,14 +634,15 @@ public struct AvalancheEngine: Sendable {
         return frontier
     }
 
-    /// Brings a valid cached frontier up to date with a new processing vertex, without the
+    /// Keeps a valid cached frontier valid across a new processing vertex, without the
     /// full walk: a vertex added with nothing decided changes no preference (a new choice
     /// joins a conflict set without moving its preference) and no other vertex's strength,
     /// so the frontier changes only when the newcomer is strongly preferred, and then it
     /// replaces its parents. Every parent of a new vertex is held, so a parent in the
     /// frontier is either a strong processing vertex or an accepted leaf; both are buried.
+    /// The replacement itself waits for the next read (`frontierArrivals`).
     private mutating func updateFrontier(adding slot: Int32) {
-        guard let frontier = cachedFrontier else { return }
+        guard cachedFrontier != nil else { return }
         let s = Int(slot)
         if strongScratch.count < slotVertex.count {
             strongScratch.append(contentsOf: repeatElement(false, count: slotVertex.count - strongScratch.count))
@@ -634,38 +652,56 @@ public struct AvalancheEngine: Sendable {
         strongScratch[s] = strong
         guard strong else { return }
         let vertex = slotVertex[s]!
-        cachedFrontier = Self.replacing(vertex.parents, with: vertex.id, in: frontier)
+        frontierArrivals.append(vertex.id)
+        frontierArrivalParents.append(contentsOf: vertex.parents)
     }
 
-    /// `frontier` (sorted, distinct) without `parents` and with `id` in its place in the
-    /// order, built in one pass into a new array: the old one is usually still shared by
-    /// the messages that carry it, so changing it in place would copy it first, and
-    /// removing and inserting element by element would shift it several times.
-    static func replacing(_ parents: [Hash256], with id: Hash256, in frontier: [Hash256]) -> [Hash256] {
-        var cuts: [Int] = []            // positions of the parents found in the frontier
-        for parent in parents {
+    /// `frontier` (sorted, distinct) with the `arrivals` and without the `parents`, built
+    /// in one pass into a new array, copying the runs between changes whole: the old one
+    /// is usually still shared by the messages that carry it, so changing it in place
+    /// would copy it first, and inserting and removing one by one would shift it each time.
+    ///
+    /// Adding the arrivals one after another, each replacing its parents, gives the same
+    /// set: an arrival is never the parent of one added before it (parents are added
+    /// first), so removing all the parents at the end removes nothing that an arrival
+    /// would have kept.
+    static func merged(_ frontier: [Hash256], adding arrivals: [Hash256], removing parents: [Hash256]) -> [Hash256] {
+        var removed = parents
+        removed.sort()
+        removed.removeDuplicatesInSortedOrder()
+        var added = arrivals.filter { !isMember($0, ofSorted: removed) }     // buried under a later arrival
+        added.sort()
+        var cuts: [Int] = []            // positions of the removed ids in the frontier, ascending
+        for parent in removed {
             let position = lowerBound(of: parent, in: frontier)
             if position < frontier.count && frontier[position] == parent { cuts.append(position) }
         }
-        cuts.sort()
-        cuts.removeDuplicatesInSortedOrder()
-        let insertion = lowerBound(of: id, in: frontier)
+        // Copied run by run between the places where an arrival goes in or a parent comes out.
         var result: [Hash256] = []
-        result.reserveCapacity(frontier.count - cuts.count + 1)
-        var start = 0
-        var inserted = false
-        for next in 0...cuts.count {
-            let cut = next < cuts.count ? cuts[next] : frontier.count
-            if !inserted && insertion <= cut {
+        result.reserveCapacity(frontier.count + added.count - cuts.count)
+        var start = 0, nextCut = 0, nextArrival = 0
+        var insertion = added.isEmpty ? Int.max : lowerBound(of: added[0], in: frontier)
+        while nextCut < cuts.count || nextArrival < added.count {
+            let cut = nextCut < cuts.count ? cuts[nextCut] : Int.max
+            if insertion <= cut {
                 result.append(contentsOf: frontier[start..<insertion])
-                result.append(id)
+                result.append(added[nextArrival])
                 start = insertion
-                inserted = true
+                nextArrival += 1
+                insertion = nextArrival < added.count ? lowerBound(of: added[nextArrival], in: frontier) : Int.max
+            } else {
+                result.append(contentsOf: frontier[start..<cut])
+                start = cut + 1
+                nextCut += 1
             }
-            result.append(contentsOf: frontier[start..<cut])
-            start = cut + 1
         }
+        result.append(contentsOf: frontier[start...])
         return result
+    }
+
+    private static func isMember(_ id: Hash256, ofSorted ids: [Hash256]) -> Bool {
+        let position = lowerBound(of: id, in: ids)
+        return position < ids.count && ids[position] == id
     }
 
     /// The first position in the sorted `ids` whose id is not less than `id`.
