@@ -122,7 +122,7 @@ extension Simulator {
     /// Adds vertices whose parents are held, then every pending vertex they complete.
     private func add(_ ready: [Vertex], at node: Int) {
         var work = ready
-        var added = false
+        var added: [Hash256] = []
         while let vertex = work.popLast() {
             nodes[node].requested[vertex.id] = nil
             // Every received vertex is verified; with real signatures the engine really does it.
@@ -131,7 +131,7 @@ extension Simulator {
                 let decisions = try nodes[node].engine.add(vertex)
                 persist(vertex, at: node)
                 apply(decisions, at: node)
-                added = true
+                added.append(vertex.id)
             } catch {
                 metrics.refusedVertices += 1
             }
@@ -144,21 +144,21 @@ extension Simulator {
                 }
             }
         }
-        guard added else { return }
-        answerDeferred(at: node)
-        releaseBlockedVotes(at: node)
+        guard !added.isEmpty else { return }
+        answerDeferred(at: node, added: added)
+        releaseBlockedVotes(at: node, added: added)
         startPolls(node)
     }
 
     /// Sends the answers whose vertices have all arrived; forgets those older than a poll timeout.
-    private func answerDeferred(at node: Int) {
+    private func answerDeferred(at node: Int, added: [Hash256]) {
         guard !nodes[node].deferred.isEmpty else { return }
         // Worked on in place, taken out of the node so that no copy shares its buffers.
         var replies: [DeferredReply] = []
         swap(&replies, &nodes[node].deferred)
         var kept = 0
         for index in replies.indices {
-            dropHeld(&replies[index].waitingFor, at: node)
+            dropHeld(&replies[index].waitingFor, at: node, added: added)
             if replies[index].waitingFor.isEmpty {
                 sendChits(from: node, to: Int(replies[index].to), poll: replies[index].poll)
             } else if now - replies[index].since < options.pollTimeout {
@@ -241,7 +241,7 @@ extension Simulator {
 
     func pollTimedOut(_ node: Int, _ poll: UInt32) {
         guard nodes[node].alive else { return }
-        releaseBlockedVotes(at: node)
+        releaseBlockedVotes(at: node, added: [])
         guard let index = nodes[node].polls.firstIndex(where: { $0.id == poll }) else { return }
         metrics.pollTimeouts += 1
         finishPoll(node, index)
@@ -275,11 +275,11 @@ extension Simulator {
 
     /// Applies blocked votes whose vertices have all arrived, and, past a poll timeout,
     /// those still waiting (an unknown vertex carries no vote).
-    private func releaseBlockedVotes(at node: Int) {
+    private func releaseBlockedVotes(at node: Int, added: [Hash256]) {
         guard !nodes[node].blockedVotes.isEmpty else { return }
         var index = 0
         while index < nodes[node].blockedVotes.count {
-            dropHeld(&nodes[node].blockedVotes[index].waitingFor, at: node)
+            dropHeld(&nodes[node].blockedVotes[index].waitingFor, at: node, added: added)
             let vote = nodes[node].blockedVotes[index]
             if vote.waitingFor.isEmpty || now - vote.since >= options.pollTimeout {
                 nodes[node].blockedVotes.remove(at: index)
@@ -293,7 +293,13 @@ extension Simulator {
     /// Removes from the end of `ids` those the node now holds, stopping at the first it
     /// does not: what is left is still awaited, and ids found held are not looked up again
     /// at the next vertex the node adds. (Holding only grows while a poll lasts.)
-    private func dropHeld(_ ids: inout [Hash256], at node: Int) {
+    ///
+    /// The last id was not held when the list was made or last looked at, and a node
+    /// comes to hold a vertex only by adding it here, so unless that id is among the
+    /// vertices just `added` nothing can be removed: the lookups are skipped. A node with
+    /// many queries waiting would otherwise look one up for each at every vertex it adds.
+    private func dropHeld(_ ids: inout [Hash256], at node: Int, added: [Hash256]) {
+        guard let last = ids.last, added.contains(last) else { return }
         while let last = ids.last, holds(node, last) { ids.removeLast() }
     }
 
