@@ -262,11 +262,12 @@ struct AvalancheEngineTests {
             [([id(30)], id(33)), ([id(30)], id(34))],                      // siblings on one parent
         ]
         for arrivals in cases {
-            let merged = AvalancheEngine.merged(ids, adding: arrivals.map(\.id),
-                                                removing: arrivals.flatMap(\.parents))
+            var added = arrivals.map(\.id), removed = arrivals.flatMap(\.parents)
+            let merged = AvalancheEngine.merged(ids, adding: &added, removing: &removed)
             #expect(merged == expected(arrivals, ids), "arrivals \(arrivals.map { ($0.parents.map(\.w0), $0.id.w0) })")
         }
-        #expect(AvalancheEngine.merged([], adding: [id(5)], removing: [id(10)]) == [id(5)])
-        #expect(AvalancheEngine.merged(ids, adding: [], removing: []) == ids)
+        var one = [id(5)], other = [id(10)], none: [Hash256] = [], nothing: [Hash256] = []
+        #expect(AvalancheEngine.merged([], adding: &one, removing: &other) == [id(5)])
+        #expect(AvalancheEngine.merged(ids, adding: &none, removing: &nothing) == ids)
     }
 }

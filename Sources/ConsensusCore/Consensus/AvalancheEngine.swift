@@ -593,7 +593,7 @@ public struct AvalancheEngine: Sendable {
     public mutating func preferredFrontier() -> [Hash256] {
         if let cached = cachedFrontier {
             guard !frontierArrivals.isEmpty else { return cached }
-            let frontier = Self.merged(cached, adding: frontierArrivals, removing: frontierArrivalParents)
+            let frontier = Self.merged(cached, adding: &frontierArrivals, removing: &frontierArrivalParents)
             cachedFrontier = frontier
             frontierArrivals.removeAll(keepingCapacity: true)
             frontierArrivalParents.removeAll(keepingCapacity: true)
@@ -660,17 +660,19 @@ public struct AvalancheEngine: Sendable {
     /// in one pass into a new array, copying the runs between changes whole: the old one
     /// is usually still shared by the messages that carry it, so changing it in place
     /// would copy it first, and inserting and removing one by one would shift it each time.
+    /// `arrivals` and `parents` are sorted in place (they are the engine's scratch lists).
     ///
     /// Adding the arrivals one after another, each replacing its parents, gives the same
     /// set: an arrival is never the parent of one added before it (parents are added
     /// first), so removing all the parents at the end removes nothing that an arrival
     /// would have kept.
-    static func merged(_ frontier: [Hash256], adding arrivals: [Hash256], removing parents: [Hash256]) -> [Hash256] {
-        var removed = parents
+    static func merged(_ frontier: [Hash256], adding added: inout [Hash256], removing removed: inout [Hash256]) -> [Hash256] {
         removed.sort()
         removed.removeDuplicatesInSortedOrder()
-        var added = arrivals.filter { !isMember($0, ofSorted: removed) }     // buried under a later arrival
-        added.sort()
+        if added.count > 1 {
+            added.removeAll { isMember($0, ofSorted: removed) }     // buried under a later arrival
+            added.sort()
+        }
         var cuts: [Int] = []            // positions of the removed ids in the frontier, ascending
         for parent in removed {
             let position = lowerBound(of: parent, in: frontier)
