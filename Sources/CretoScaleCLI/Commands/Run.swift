@@ -100,11 +100,11 @@ struct RunCommand: ParsableCommand {
         let store = try database.openCreatingIfNeeded()
         var exported: [Data] = []
         var allMet = true
-        for run in runs {
+        for (index, run) in runs.enumerated() {
             let progress = ProgressLine(label: run.scenario.id, enabled: !json)
             var outcome: ScenarioRun.Outcome
             do {
-                outcome = try run.execute(progress: progress.update, limits: limits)
+                outcome = try run.execute(progress: progress.update, limits: limits, lastInProcess: index == runs.count - 1)
             } catch let stopped as ScenarioRun.Stopped {
                 progress.finish()
                 Terminal.error("\(run.scenario.id): \(stopped.description)")
@@ -160,9 +160,10 @@ struct RunCommand: ParsableCommand {
 
     private func checkDeterminismOf(_ runs: [ScenarioRun]) throws {
         var allSame = true
-        for run in runs {
+        for (index, run) in runs.enumerated() {
             let first = try run.execute(progress: ProgressLine(label: "\(run.scenario.id) #1", enabled: true).update)
-            let second = try run.execute(progress: ProgressLine(label: "\(run.scenario.id) #2", enabled: true).update)
+            let second = try run.execute(progress: ProgressLine(label: "\(run.scenario.id) #2", enabled: true).update,
+                                         lastInProcess: index == runs.count - 1)
             if first.result.digest == second.result.digest {
                 Terminal.line("\(run.scenario.id): deterministic (digest \(first.result.digest.hex.prefix(16)))")
                 continue
