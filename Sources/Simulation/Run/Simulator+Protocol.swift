@@ -123,6 +123,11 @@ extension Simulator {
     private func add(_ ready: [Vertex], at node: Int) {
         var work = ready
         var added: [Hash256] = []
+        swap(&added, &addedScratch)     // taken out, so that a nested call would start afresh
+        defer {
+            added.removeAll(keepingCapacity: true)
+            swap(&added, &addedScratch)
+        }
         while let vertex = work.popLast() {
             nodes[node].requested[vertex.id] = nil
             // Every received vertex is verified; with real signatures the engine really does it.

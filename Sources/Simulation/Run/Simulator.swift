@@ -53,6 +53,8 @@ public final class Simulator {
     /// for a whole poll timeout), never more than the poll timeout.
     let requestTimeout: SimDuration
     private var sampleScratch: [Int] = []
+    /// The ids `add(_:at:)` adds, kept between calls so that adding a vertex allocates no list.
+    var addedScratch: [Hash256] = []
 
     /// Builds the cluster: `options.nodes` nodes on one genesis vertex.
     public init(options: SimulationOptions) throws {
