@@ -67,8 +67,8 @@ public struct AvalancheEngine: Sendable {
     private struct TransactionRecord: Sendable {
         var transaction: Transaction
         /// Processing vertices carrying it; empty while orphaned.
-        var slots: [Int32]
-        var sets: [Int32]
+        var slots: InlineInt32List
+        var sets: InlineInt32List
         var undecidedSets: Int
         var rejected = false
         var accepted = false
@@ -83,10 +83,10 @@ public struct AvalancheEngine: Sendable {
 
     private struct ConflictSet: Sendable {
         var input: InputID
-        var choices: [Int32]             // transaction records
+        var choices: InlineInt32List     // transaction records
         var snowball: Snowball
         var pollEpoch: UInt32 = 0
-        var pollVotes: [Int32] = []
+        var pollVotes: InlineInt32List = []
         var decided = false
         /// The last poll this set has taken into account. Polls that gave it no vote were
         /// unsuccessful for it; they are applied when it next gets votes (or is read), so
@@ -284,8 +284,7 @@ public struct AvalancheEngine: Sendable {
             recordVotes.append(0)
         }
         recordOf[tx.id] = index
-        var memberships: [Int32] = []
-        memberships.reserveCapacity(tx.inputs.count)
+        var memberships = InlineInt32List()
         for input in tx.inputs {
             if let setIndex = setOf[input] {
                 sets[Int(setIndex)]!.choices.append(index)
