@@ -4,8 +4,9 @@
 /// An engine links each transaction record to the processing vertices that carry it and
 /// to the conflict sets it is in, and each conflict set to its choices and their votes.
 /// These lists almost always hold one element, two at a double spend. As arrays they were
-/// four small allocations per transaction in every node: about a fifth of a large WAN
-/// run's heap, and a malloc and a free each.
+/// four small allocations per transaction in every node, each a malloc and a free; in
+/// place, a 1,000-node WAN run peaks 4 % lower and a 1,000-node LAN run takes about 5 %
+/// less time.
 struct InlineInt32List: RandomAccessCollection, MutableCollection, ExpressibleByArrayLiteral, Sendable {
     private var first: Int32 = 0
     private var second: Int32 = 0

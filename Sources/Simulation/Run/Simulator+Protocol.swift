@@ -299,10 +299,12 @@ extension Simulator {
     /// does not: what is left is still awaited, and ids found held are not looked up again
     /// at the next vertex the node adds. (Holding only grows while a poll lasts.)
     ///
-    /// The last id was not held when the list was made or last looked at, and a node
-    /// comes to hold a vertex only by adding it here, so unless that id is among the
-    /// vertices just `added` nothing can be removed: the lookups are skipped. A node with
-    /// many queries waiting would otherwise look one up for each at every vertex it adds.
+    /// The last id was not held when the list was made or last looked at. A node comes to
+    /// hold another node's vertex only by adding it here (its own it holds from the moment
+    /// it issues them, and no list waits for one not yet issued), so unless that id is
+    /// among the vertices just `added` nothing can be removed: the lookups are skipped. A
+    /// node with many queries waiting would otherwise look one up for each at every vertex
+    /// it adds.
     private func dropHeld(_ ids: inout [Hash256], at node: Int, added: [Hash256]) {
         guard let last = ids.last, added.contains(last) else { return }
         while let last = ids.last, holds(node, last) { ids.removeLast() }
