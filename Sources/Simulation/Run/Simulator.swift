@@ -52,7 +52,6 @@ public final class Simulator {
     /// round trips of the slowest link (a lost get must not stall everything waiting on it
     /// for a whole poll timeout), never more than the poll timeout.
     let requestTimeout: SimDuration
-    private var sampleScratch: [Int] = []
     /// The ids `add(_:at:)` adds, kept between calls so that adding a vertex allocates no list.
     var addedScratch: [Hash256] = []
 
