@@ -669,13 +669,12 @@ public struct AvalancheEngine: Sendable {
         removed.sort()
         removed.removeDuplicatesInSortedOrder()
         if added.count > 1 {
-            added.removeAll { isMember($0, ofSorted: removed) }     // buried under a later arrival
+            added.removeAll { position(of: $0, inSorted: removed) != nil }     // buried under a later arrival
             added.sort()
         }
         var cuts: [Int] = []            // positions of the removed ids in the frontier, ascending
         for parent in removed {
-            let position = lowerBound(of: parent, in: frontier)
-            if position < frontier.count && frontier[position] == parent { cuts.append(position) }
+            if let cut = position(of: parent, inSorted: frontier) { cuts.append(cut) }
         }
         // Copied run by run between the places where an arrival goes in or a parent comes out.
         var result: [Hash256] = []
@@ -700,9 +699,10 @@ public struct AvalancheEngine: Sendable {
         return result
     }
 
-    private static func isMember(_ id: Hash256, ofSorted ids: [Hash256]) -> Bool {
+    /// Where `id` is in the sorted `ids`, if it is there.
+    private static func position(of id: Hash256, inSorted ids: [Hash256]) -> Int? {
         let position = lowerBound(of: id, in: ids)
-        return position < ids.count && ids[position] == id
+        return position < ids.count && ids[position] == id ? position : nil
     }
 
     /// The first position in the sorted `ids` whose id is not less than `id`.
