@@ -57,12 +57,12 @@ public struct AvalancheEngine: Sendable {
     private var slotVertex: [Vertex?] = []
     private var slotParents: [[Int32]] = []          // processing parents only
     private var slotTransactions: [[Int32]] = []     // transaction records, in vertex order
-    private var slotStamp: [UInt32] = []
+    /// The chits reaching each slot during a vote pass; zero between passes.
+    private var slotMask: [UInt64] = []
     private var slotDoomed: [Bool] = []
     private var freeSlots: [Int32] = []
     /// Processing slots in arrival order; parents always arrive before children.
     private var processingOrder: [Int32] = []
-    private var stampCounter: UInt32 = 0
 
     private struct TransactionRecord: Sendable {
         var transaction: Transaction
@@ -76,7 +76,8 @@ public struct AvalancheEngine: Sendable {
 
     private var recordOf = Hash256Map<Int32>()
     private var records: [TransactionRecord?] = []
-    private var recordStamp: [UInt32] = []
+    /// The chits reaching each transaction record during a vote pass; zero between passes.
+    private var recordMask: [UInt64] = []
     private var recordVotes: [Int32] = []
     private var touchedRecords: [Int32] = []
     private var freeRecords: [Int32] = []
@@ -125,7 +126,7 @@ public struct AvalancheEngine: Sendable {
     private var strongChildScratch: [Bool] = []
     /// Transactions rejected outside a vertex's rejection, reported with the next decisions.
     private var pendingRejected: [Transaction] = []
-    private var stackScratch: [Int32] = []
+    private var reachedScratch: [Int32] = []
 
     /// Creates an engine whose DAG starts with `genesis` accepted.
     public init(parameters: ConsensusParameters, genesis: Vertex, checks: VertexChecks = [],
@@ -261,7 +262,7 @@ public struct AvalancheEngine: Sendable {
             slotVertex.append(vertex)
             slotParents.append([])
             slotTransactions.append([])
-            slotStamp.append(0)
+            slotMask.append(0)
             slotDoomed.append(false)
         }
         slotParents[Int(slot)] = []
@@ -280,7 +281,7 @@ public struct AvalancheEngine: Sendable {
         } else {
             index = Int32(records.count)
             records.append(record)
-            recordStamp.append(0)
+            recordMask.append(0)
             recordVotes.append(0)
         }
         recordOf[tx.id] = index
@@ -325,7 +326,7 @@ public struct AvalancheEngine: Sendable {
         pollEpoch &+= 1
         touchedRecords.removeAll(keepingCapacity: true)
         touchedSets.removeAll(keepingCapacity: true)
-        for (chit, weight) in zip(answers.chits, answers.weights) { spreadVote(chit, weight: weight) }
+        spreadVotes(answers)
 
         for record in touchedRecords {
             let votes = recordVotes[Int(record)]
@@ -358,41 +359,87 @@ public struct AvalancheEngine: Sendable {
         return settle()
     }
 
-    /// Adds `weight` votes to every processing transaction `chit` reaches.
+    /// Adds each distinct chit's weight to every processing transaction it reaches. A chit
+    /// votes for the vertices it names and for every processing ancestor of theirs, and a
+    /// transaction counts a chit once however many of its vertices the chit reaches.
     ///
-    /// The walk works on local buffers taken out of the engine for its duration: written
-    /// through `self`, each step retained the slot's arrays and checked each array for
-    /// uniqueness, more work than the walk itself.
-    private mutating func spreadVote(_ chit: [Hash256], weight: Int32) {
-        stampCounter &+= 1
-        let stamp = stampCounter
-        var stack: [Int32] = []
-        swap(&stack, &stackScratch)
-        var touched: [Int32] = []
-        swap(&touched, &touchedRecords)
-        stack.removeAll(keepingCapacity: true)
-        for id in chit { if let slot = slotOf[id] { stack.append(slot) } }
-        let transactionsOf = slotTransactions, parentsOf = slotParents
-        slotStamp.withUnsafeMutableBufferPointer { slotStamps in
-            recordStamp.withUnsafeMutableBufferPointer { recordStamps in
-                recordVotes.withUnsafeMutableBufferPointer { votes in
-                    while let slot = stack.popLast() {
-                        let s = Int(slot)
-                        guard slotStamps[s] != stamp else { continue }
-                        slotStamps[s] = stamp
-                        // Each transaction counts a voter once, however many of its vertices the voter reaches.
-                        for record in transactionsOf[s] where recordStamps[Int(record)] != stamp {
-                            recordStamps[Int(record)] = stamp
-                            if votes[Int(record)] == 0 { touched.append(record) }
-                            votes[Int(record)] += weight
+    /// Up to 64 chits go in one pass over the processing vertices, children before parents
+    /// (the reverse of arrival order): each vertex holds the chits that reach it as bits of
+    /// one word and hands them to its parents. A walk per chit visited the processing set
+    /// once for each distinct chit, and on a WAN nearly every answer of a poll is a
+    /// different frontier that reaches nearly every processing vertex.
+    private mutating func spreadVotes(_ answers: ChitGroups) {
+        var first = 0
+        while first < answers.chits.count {
+            let end = min(first + UInt64.bitWidth, answers.chits.count)
+            spreadVotes(answers, groups: first..<end)
+            first = end
+        }
+    }
+
+    /// One pass for the chits `groups` (at most 64) of `answers`.
+    ///
+    /// The pass works on buffers taken out of the engine for its duration and reads the
+    /// per-vertex lists where they are: written through `self`, or copied out, each step
+    /// retained and released the vertex's lists, more work than the pass itself.
+    private mutating func spreadVotes(_ answers: ChitGroups, groups: Range<Int>) {
+        var seeded = false
+        for group in groups {
+            let bit = UInt64(1) << UInt64(group - groups.lowerBound)
+            for id in answers.chits[group] {
+                guard let slot = slotOf[id] else { continue }
+                slotMask[Int(slot)] |= bit
+                seeded = true
+            }
+        }
+        guard seeded else { return }
+        var reached: [Int32] = []
+        swap(&reached, &reachedScratch)
+        reached.removeAll(keepingCapacity: true)
+        let order = processingOrder, transactionLists = slotTransactions, parentLists = slotParents
+        order.withUnsafeBufferPointer { order in
+            transactionLists.withUnsafeBufferPointer { transactionsOf in
+                parentLists.withUnsafeBufferPointer { parentsOf in
+                    slotMask.withUnsafeMutableBufferPointer { slotMasks in
+                        recordMask.withUnsafeMutableBufferPointer { recordMasks in
+                            // Every seeded vertex is processing, so the pass clears every bit it set.
+                            for slot in order.reversed() {
+                                let s = Int(slot)
+                                let chits = slotMasks[s]
+                                guard chits != 0 else { continue }
+                                slotMasks[s] = 0
+                                for index in 0..<parentsOf[s].count { slotMasks[Int(parentsOf[s][index])] |= chits }
+                                for index in 0..<transactionsOf[s].count {
+                                    let record = Int(transactionsOf[s][index])
+                                    if recordMasks[record] == 0 { reached.append(Int32(record)) }
+                                    recordMasks[record] |= chits
+                                }
+                            }
                         }
-                        stack.append(contentsOf: parentsOf[s])
                     }
                 }
             }
         }
-        swap(&stack, &stackScratch)
-        swap(&touched, &touchedRecords)
+        // A transaction's votes: the weights of the chits that reach it. Most transactions
+        // are reached by the same chits as the one before.
+        var lastChits: UInt64 = 0, lastVotes: Int32 = 0
+        for record in reached {
+            let r = Int(record)
+            let chits = recordMask[r]
+            recordMask[r] = 0
+            if chits != lastChits {
+                lastChits = chits
+                lastVotes = 0
+                var rest = chits
+                while rest != 0 {
+                    lastVotes += answers.weights[groups.lowerBound + rest.trailingZeroBitCount]
+                    rest &= rest - 1
+                }
+            }
+            if recordVotes[r] == 0 { touchedRecords.append(record) }
+            recordVotes[r] += lastVotes
+        }
+        swap(&reached, &reachedScratch)
     }
 
     private mutating func tally(set setIndex: Int32, choice: Int32, votes: Int32) {
