@@ -320,37 +320,19 @@ public struct AvalancheEngine: Sendable {
         recordPoll(ChitGroups(chits))
     }
 
-    /// Applies one poll's answers, grouped: each distinct chit is walked once, with the
-    /// number of responders that sent it as its weight.
+    /// Applies one poll's answers, grouped: each distinct chit votes once, with the number
+    /// of responders that sent it as its weight.
     public mutating func recordPoll(_ answers: ChitGroups) -> Decisions {
         pollEpoch &+= 1
         touchedRecords.removeAll(keepingCapacity: true)
         touchedSets.removeAll(keepingCapacity: true)
         spreadVotes(answers)
 
-        for record in touchedRecords {
-            let votes = recordVotes[Int(record)]
-            recordVotes[Int(record)] = 0
-            guard let r = records[Int(record)], !r.rejected, !r.accepted else { continue }
-            for setIndex in r.sets { tally(set: setIndex, choice: record, votes: votes) }
-        }
-
-        var finalized: [Int32] = []
-        for setIndex in touchedSets {
-            let i = Int(setIndex)
-            // Polls since its last vote were unsuccessful for it: confidence went to zero.
-            if sets[i]!.lastPolled != pollEpoch &- 1 { sets[i]!.snowball.recordUnsuccessfulPoll() }
-            sets[i]!.lastPolled = pollEpoch
-            if let (choice, votes) = bestChoice(ofSet: i) {
-                let before = sets[i]!.snowball.preference
-                sets[i]!.snowball.recordPoll(votes: Int(votes), choice: choice, parameters: parameters)
-                // The preferred frontier depends on preferences only, not on confidence.
-                if sets[i]!.snowball.preference != before { cachedFrontier = nil }
-            } else {
-                sets[i]!.snowball.recordUnsuccessfulPoll()
-            }
-            if sets[i]!.snowball.isFinalized { finalized.append(setIndex) }
-        }
+        var (finalized, preferenceChanged) = Self.applyVotes(
+            of: touchedRecords, votes: &recordVotes, records: records, sets: &sets, touchedSets: &touchedSets,
+            epoch: pollEpoch, parameters: parameters)
+        // The preferred frontier depends on preferences only, not on confidence.
+        if preferenceChanged { cachedFrontier = nil }
         guard !finalized.isEmpty else { return Decisions() }
         cachedFrontier = nil
         if finalized.count > 1 { finalized.sort { sets[Int($0)]!.sequence < sets[Int($1)]!.sequence } }
@@ -442,34 +424,71 @@ public struct AvalancheEngine: Sendable {
         swap(&reached, &reachedScratch)
     }
 
-    private mutating func tally(set setIndex: Int32, choice: Int32, votes: Int32) {
-        let i = Int(setIndex)
-        guard !sets[i]!.decided, let position = sets[i]!.choices.firstIndex(of: choice) else { return }
-        if sets[i]!.pollEpoch != pollEpoch {
-            sets[i]!.pollEpoch = pollEpoch
-            touchedSets.append(setIndex)
-            for p in sets[i]!.pollVotes.indices { sets[i]!.pollVotes[p] = 0 }
-        }
-        sets[i]!.pollVotes[position] += votes
-    }
-
-    /// The most-voted choice; a tie goes to the current preference, then to the smaller id.
-    private func bestChoice(ofSet i: Int) -> (Hash256, Int32)? {
-        var best: (id: Hash256, votes: Int32)?
-        let preference = sets[i]!.snowball.preference
-        for position in sets[i]!.choices.indices {
-            let votes = sets[i]!.pollVotes[position]
-            guard votes > 0 else { continue }
-            let id = records[Int(sets[i]!.choices[position])]!.transaction.id
-            if let current = best {
-                let better = votes > current.votes
-                    || (votes == current.votes && (id == preference || (current.id != preference && id < current.id)))
-                if better { best = (id, votes) }
-            } else {
-                best = (id, votes)
+    /// Adds each reached transaction's votes to its undecided conflict sets, then records
+    /// the poll in every set that got votes. Returns the sets it finalized, in the order
+    /// met, and whether any preference changed.
+    ///
+    /// Works on the engine's tables through buffer pointers: through `self`, each step
+    /// checked that the tables were not shared and copied records out, which a poll that
+    /// reaches thousands of transactions paid thousands of times.
+    private static func applyVotes(
+        of touched: [Int32], votes: inout [Int32], records: [TransactionRecord?], sets: inout [ConflictSet?],
+        touchedSets: inout [Int32], epoch: UInt32, parameters: ConsensusParameters
+    ) -> (finalized: [Int32], preferenceChanged: Bool) {
+        var finalized: [Int32] = []
+        var preferenceChanged = false
+        records.withUnsafeBufferPointer { records in
+            votes.withUnsafeMutableBufferPointer { votes in
+                sets.withUnsafeMutableBufferPointer { sets in
+                    for record in touched {
+                        let r = Int(record)
+                        let count = votes[r]
+                        votes[r] = 0
+                        guard records[r] != nil, !records[r]!.rejected, !records[r]!.accepted else { continue }
+                        for membership in 0..<records[r]!.sets.count {
+                            let i = Int(records[r]!.sets[membership])
+                            guard !sets[i]!.decided, let position = sets[i]!.choices.firstIndex(of: record) else { continue }
+                            if sets[i]!.pollEpoch != epoch {
+                                sets[i]!.pollEpoch = epoch
+                                touchedSets.append(Int32(i))
+                                for p in 0..<sets[i]!.pollVotes.count { sets[i]!.pollVotes[p] = 0 }
+                            }
+                            sets[i]!.pollVotes[position] += count
+                        }
+                    }
+                    for setIndex in touchedSets {
+                        let i = Int(setIndex)
+                        // Polls since its last vote were unsuccessful for it: confidence went to zero.
+                        if sets[i]!.lastPolled != epoch &- 1 { sets[i]!.snowball.recordUnsuccessfulPoll() }
+                        sets[i]!.lastPolled = epoch
+                        // The most-voted choice; a tie goes to the current preference, then to the smaller id.
+                        let preference = sets[i]!.snowball.preference
+                        var best: (id: Hash256, votes: Int32)?
+                        for position in 0..<sets[i]!.choices.count {
+                            let count = sets[i]!.pollVotes[position]
+                            guard count > 0 else { continue }
+                            let id = records[Int(sets[i]!.choices[position])]!.transaction.id
+                            if let current = best {
+                                let better = count > current.votes
+                                    || (count == current.votes
+                                        && (id == preference || (current.id != preference && id < current.id)))
+                                if better { best = (id, count) }
+                            } else {
+                                best = (id, count)
+                            }
+                        }
+                        if let best {
+                            sets[i]!.snowball.recordPoll(votes: Int(best.votes), choice: best.id, parameters: parameters)
+                            if sets[i]!.snowball.preference != preference { preferenceChanged = true }
+                        } else {
+                            sets[i]!.snowball.recordUnsuccessfulPoll()
+                        }
+                        if sets[i]!.snowball.isFinalized { finalized.append(setIndex) }
+                    }
+                }
             }
         }
-        return best.map { ($0.id, $0.votes) }
+        return (finalized, preferenceChanged)
     }
 
     private mutating func decide(set setIndex: Int32) {
