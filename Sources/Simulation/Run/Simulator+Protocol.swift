@@ -258,8 +258,9 @@ extension Simulator {
     private func finishPoll(_ node: Int, _ index: Int) {
         let poll = nodes[node].polls.remove(at: index)
         notePoll(poll, at: node)
+        // A group found wholly held when it arrived is held still (holding only grows).
         var missing: [Hash256] = []
-        for chit in poll.answers.chits {
+        for (group, chit) in poll.answers.chits.enumerated() where !poll.groupHeld[group] {
             for id in chit where !holds(node, id) && !missing.contains(id) { missing.append(id) }
         }
         if missing.isEmpty {
