@@ -163,6 +163,58 @@ struct AvalancheEngineTests {
         }
     }
 
+    /// The vote pass gives each processing transaction the summed weight of the distinct
+    /// chits that reach it (naming one of its vertices or a descendant), each chit counted
+    /// once however many paths lead from it, as a walk from each chit finds. Polls with
+    /// more than 64 distinct chits take several passes, and chits name unknown ids too.
+    @Test func aPollsVotesAreThoseAWalkFromEachChitFinds() throws {
+        for seed in UInt64(1)...12 {
+            var rng = TestGenerator(seed: seed)
+            var e = engine()
+            var vertices: [Vertex] = []
+            for n in 0..<40 {
+                let parents = vertices.isEmpty
+                    ? [genesis]
+                    : (0...Int(rng.next() % 3)).map { _ in vertices[Int(rng.next() % UInt64(vertices.count))] }
+                var unique: [Vertex] = []
+                for parent in parents where !unique.contains(where: { $0.id == parent.id }) { unique.append(parent) }
+                // Some transactions carried by two vertices, some conflicting with another.
+                let count = 1 + Int(rng.next() % 2)
+                let txs = (0..<count).map { i in
+                    tx(spending: [InputID(rng.next() % 50)], nonce: UInt64(n * 2 + i) % 70)
+                }
+                let v = vertex(on: unique, txs, creator: NodeID(n), timestamp: Int64(n))
+                if (try? e.add(v)) != nil { vertices.append(v) }
+            }
+            let groups = [3, 64, 65, 150][Int(seed % 4)]
+            var chits: [[Hash256]] = []
+            for g in 0..<groups {
+                var chit = (0...Int(rng.next() % 3)).map { _ in vertices[Int(rng.next() % UInt64(vertices.count))].id }
+                chit.append(choice(UInt64(1_000 + g)))      // unknown: no vote, keeps each chit distinct
+                for _ in 0...Int(rng.next() % 2) { chits.append(chit) }
+            }
+            let answers = ChitGroups(chits)
+            // The reference: a walk up the processing ancestors from each distinct chit.
+            var expected: [Hash256: Int32] = [:]
+            let byID = Dictionary(vertices.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            for (chit, weight) in zip(answers.chits, answers.weights) {
+                var seen: Set<Hash256> = [], stack = chit, reached: Set<Hash256> = []
+                while let id = stack.popLast() {
+                    guard let v = byID[id], e.dag.status(id) == .processing, seen.insert(id).inserted else { continue }
+                    for t in v.transactions where e.isProcessing(transaction: t.id) { reached.insert(t.id) }
+                    stack += v.parents
+                }
+                for t in reached { expected[t, default: 0] += weight }
+            }
+            let votes = e.votesWithoutRecording(answers)
+            #expect(votes.count == Set(votes.map(\.0)).count, "seed \(seed): a transaction reported twice")
+            let actual = Dictionary(votes, uniquingKeysWith: +)
+            let wrong = Set(actual.keys).union(expected.keys).filter { actual[$0] != expected[$0] }
+            #expect(!expected.isEmpty)
+            #expect(wrong.count == 0, "seed \(seed), \(groups) chits: \(wrong.count) of \(expected.count) transactions get other votes than a walk gives")
+        }
+    }
+
     /// The frontier kept across polls and brought up to date with the arrivals since it was
     /// last read equals the one computed afresh, through a random history of arrivals
     /// (conflicting, on several parents, built on the engine's own choice of parents), polls

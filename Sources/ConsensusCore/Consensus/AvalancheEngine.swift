@@ -359,6 +359,17 @@ public struct AvalancheEngine: Sendable {
         }
     }
 
+    /// The votes `answers` give each processing transaction, by transaction id, without
+    /// recording a poll: what the vote pass computes, for tests to compare with a walk.
+    mutating func votesWithoutRecording(_ answers: ChitGroups) -> [(Hash256, Int32)] {
+        touchedRecords.removeAll(keepingCapacity: true)
+        spreadVotes(answers)
+        let votes = touchedRecords.map { (records[Int($0)]!.transaction.id, recordVotes[Int($0)]) }
+        for record in touchedRecords { recordVotes[Int(record)] = 0 }
+        touchedRecords.removeAll(keepingCapacity: true)
+        return votes
+    }
+
     /// One pass for the chits `groups` (at most 64) of `answers`.
     ///
     /// The pass works on buffers taken out of the engine for its duration and reads the
