@@ -87,6 +87,23 @@ struct Hash256MapTests {
         #expect(map[keys[10]] == nil)
     }
 
+    @Test func reservedRoomTakesThatManyKeysWithoutGrowing() {
+        var generator = TestGenerator(seed: 5)
+        var map = Hash256Map<Int>()
+        map[Self.crowded(1)] = 1
+        map.reserveCapacity(300)
+        let capacity = map.capacity
+        #expect(capacity * 3 >= 300 * 4)
+        let keys = (0..<299).map { _ in Self.spread(&generator) }
+        for (i, key) in keys.enumerated() { map[key] = i }
+        #expect(map.capacity == capacity)
+        #expect(map.count == 300)
+        #expect(map[Self.crowded(1)] == 1)
+        for (i, key) in keys.enumerated() { #expect(map[key] == i) }
+        map.reserveCapacity(10)             // never shrinks
+        #expect(map.capacity == capacity)
+    }
+
     @Test func defaultSubscriptChangesTheStoredValueInPlace() {
         var map = Hash256Map<[Int]>()
         let key = Self.crowded(1)

@@ -162,6 +162,15 @@ public struct Hash256Map<Value> {
         return removed
     }
 
+    /// Makes room for `minimumCount` keys at once, so that filling the map up to that many
+    /// does not grow it step by step.
+    @inlinable
+    public mutating func reserveCapacity(_ minimumCount: Int) {
+        var size = max(Self.minimumCapacity, keys.count)
+        while minimumCount * 4 > size * 3 { size *= 2 }
+        if size > keys.count { resize(to: size) }
+    }
+
     /// Removes every key and keeps the table, for a map reused as scratch space.
     @inlinable
     public mutating func removeAllKeepingCapacity() {
