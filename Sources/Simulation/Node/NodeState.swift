@@ -92,11 +92,12 @@ extension PollState {
         for (chit, weight) in zip(answers.chits, answers.weights) where !chit.isEmpty { voters += Int(weight) }
         if voters < alphaPreference { return voters + pending < alphaPreference }
         if !tallied {
-            // Voters per vertex named; a chit names each vertex at most once. Frontiers
-            // overlap: room for twice the longest is room for nearly every poll's ids.
+            // Voters per vertex named; a chit names each vertex at most once, so there are
+            // at least as many ids as in the longest chit: room for that many at once costs
+            // no memory that growing would not, and skips the growth up to it.
             var longest = 0
             for chit in answers.chits { longest = max(longest, chit.count) }
-            tally.reserveCapacity(2 * longest)
+            tally.reserveCapacity(longest)
             for (chit, weight) in zip(answers.chits, answers.weights) {
                 for id in chit { tally[id, default: 0] += weight }
             }
