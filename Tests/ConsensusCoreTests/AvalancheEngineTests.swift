@@ -178,11 +178,10 @@ struct AvalancheEngineTests {
                     : (0...Int(rng.next() % 3)).map { _ in vertices[Int(rng.next() % UInt64(vertices.count))] }
                 var unique: [Vertex] = []
                 for parent in parents where !unique.contains(where: { $0.id == parent.id }) { unique.append(parent) }
-                // Some transactions carried by two vertices, some conflicting with another.
-                let count = 1 + Int(rng.next() % 2)
-                let txs = (0..<count).map { i in
-                    tx(spending: [InputID(rng.next() % 50)], nonce: UInt64(n * 2 + i) % 70)
-                }
+                // Transactions conflicting with others (50 inputs), and some carried again by
+                // a later vertex, so that a chit can reach one transaction through two vertices.
+                var txs = [tx(spending: [InputID(rng.next() % 50)], nonce: UInt64(n))]
+                if let earlier = vertices.last?.transactions.first, rng.next() % 3 == 0 { txs.append(earlier) }
                 let v = vertex(on: unique, txs, creator: NodeID(n), timestamp: Int64(n))
                 if (try? e.add(v)) != nil { vertices.append(v) }
             }
@@ -194,6 +193,8 @@ struct AvalancheEngineTests {
                 for _ in 0...Int(rng.next() % 2) { chits.append(chit) }
             }
             let answers = ChitGroups(chits)
+            let carriedTwice = Set(vertices.dropFirst().flatMap { $0.transactions.dropFirst().map(\.id) })
+            #expect(!carriedTwice.isEmpty, "seed \(seed): no transaction carried by two vertices")
             // The reference: a walk up the processing ancestors from each distinct chit.
             var expected: [Hash256: Int32] = [:]
             let byID = Dictionary(vertices.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
