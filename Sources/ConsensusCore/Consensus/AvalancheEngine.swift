@@ -52,7 +52,7 @@ public struct AvalancheEngine: Sendable {
     /// The vertices this node holds.
     public private(set) var dag: DAG
 
-    // Processing vertices live in slots, so the vote walk uses array indexes, not hashing.
+    // Processing vertices live in slots, so the vote pass uses array indexes, not hashing.
     private var slotOf = Hash256Map<Int32>()
     private var slotVertex: [Vertex?] = []
     private var slotParents: [[Int32]] = []          // processing parents only

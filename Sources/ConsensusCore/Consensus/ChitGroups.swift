@@ -2,7 +2,7 @@
 /// that sent it.
 ///
 /// Honest responders that agree send the same preferred frontier, so a poll of k peers
-/// usually holds one to three distinct chits: vote walks and tallies work per distinct
+/// usually holds one to three distinct chits: the vote pass and tallies work per distinct
 /// chit, weighted, rather than per answer. Distinct chits keep the order of their first
 /// arrival.
 public struct ChitGroups: Sendable {
