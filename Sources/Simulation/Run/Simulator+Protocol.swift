@@ -211,15 +211,15 @@ extension Simulator {
         // Chits name what the peer prefers: fetch what this node has not seen yet.
         let state = nodes[node]
         guard let index = state.polls.firstIndex(where: { $0.id == poll }) else {
-            _ = fetchUnheld(chit, at: node, from: from)      // a late answer still tells of vertices
+            fetchUnheld(chit, at: node, from: from)      // a late answer still tells of vertices
             return
         }
         let open = state.polls[index]
         let group = open.add(answer: chit)
-        if group == open.groupHeld.count {
-            open.groupHeld.append(fetchUnheld(chit, at: node, from: from))
-        } else if !open.groupHeld[group] {
-            open.groupHeld[group] = fetchUnheld(chit, at: node, from: from)
+        if group == open.groupMissing.count {
+            open.groupMissing.append(fetchUnheld(chit, at: node, from: from))
+        } else if !open.groupMissing[group].isEmpty {
+            open.groupMissing[group] = fetchUnheld(open.groupMissing[group], at: node, from: from)
         }
         if reputation != nil {
             open.chits.append(chit)
@@ -234,14 +234,16 @@ extension Simulator {
         }
     }
 
-    /// Fetches the vertices named in `chit` that the node does not hold; returns whether it held them all.
-    private func fetchUnheld(_ chit: [Hash256], at node: Int, from: Int) -> Bool {
-        var all = true
+    /// Fetches the vertices named in `chit` that the node does not hold; returns them, in
+    /// the chit's order.
+    @discardableResult
+    private func fetchUnheld(_ chit: [Hash256], at node: Int, from: Int) -> [Hash256] {
+        var unheld: [Hash256] = []
         for id in chit where !holds(node, id) {
-            all = false
+            unheld.append(id)
             fetch(id, at: node, from: from)
         }
-        return all
+        return unheld
     }
 
     func pollTimedOut(_ node: Int, _ poll: UInt32) {
@@ -258,10 +260,10 @@ extension Simulator {
     private func finishPoll(_ node: Int, _ index: Int) {
         let poll = nodes[node].polls.remove(at: index)
         notePoll(poll, at: node)
-        // A group found wholly held when it arrived is held still (holding only grows).
+        // What each chit named and the node held when last checked is held still.
         var missing: [Hash256] = []
-        for (group, chit) in poll.answers.chits.enumerated() where !poll.groupHeld[group] {
-            for id in chit where !holds(node, id) && !missing.contains(id) { missing.append(id) }
+        for unheld in poll.groupMissing {
+            for id in unheld where !holds(node, id) && !missing.contains(id) { missing.append(id) }
         }
         if missing.isEmpty {
             recordVotes(poll.answers, at: node)
