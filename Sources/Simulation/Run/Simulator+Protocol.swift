@@ -219,7 +219,7 @@ extension Simulator {
         if group == open.groupMissing.count {
             open.groupMissing.append(fetchUnheld(chit, at: node, from: from))
         } else if !open.groupMissing[group].isEmpty {
-            open.groupMissing[group] = fetchUnheld(open.groupMissing[group], at: node, from: from)
+            open.groupMissing[group] = fetchUnheld(chit, among: open.groupMissing[group], at: node, from: from)
         }
         if reputation != nil {
             open.chits.append(chit)
@@ -234,14 +234,16 @@ extension Simulator {
         }
     }
 
-    /// Fetches the vertices named in `chit` that the node does not hold; returns them, in
-    /// the chit's order.
+    /// Fetches the vertices named in `chit` (at `positions` only, when given) that the node
+    /// does not hold; returns their positions in the chit, ascending.
     @discardableResult
-    private func fetchUnheld(_ chit: [Hash256], at node: Int, from: Int) -> [Hash256] {
-        var unheld: [Hash256] = []
-        for id in chit where !holds(node, id) {
-            unheld.append(id)
-            fetch(id, at: node, from: from)
+    private func fetchUnheld(_ chit: [Hash256], among positions: [Int32]? = nil, at node: Int, from: Int) -> [Int32] {
+        var unheld: [Int32] = []
+        for step in 0..<(positions?.count ?? chit.count) {
+            let position = positions.map { Int($0[step]) } ?? step
+            guard !holds(node, chit[position]) else { continue }
+            unheld.append(Int32(position))
+            fetch(chit[position], at: node, from: from)
         }
         return unheld
     }
@@ -262,8 +264,10 @@ extension Simulator {
         notePoll(poll, at: node)
         // What each chit named and the node held when last checked is held still.
         var missing: [Hash256] = []
-        for unheld in poll.groupMissing {
-            for id in unheld where !holds(node, id) && !missing.contains(id) { missing.append(id) }
+        for (chit, unheld) in zip(poll.answers.chits, poll.groupMissing) {
+            for position in unheld where !holds(node, chit[Int(position)]) && !missing.contains(chit[Int(position)]) {
+                missing.append(chit[Int(position)])
+            }
         }
         if missing.isEmpty {
             recordVotes(poll.answers, at: node)
