@@ -51,10 +51,9 @@ final class PollState {
     /// reads each id of a chit about once per threshold over the poll's life.
     private var reachedPreference: [Int32] = []
     private var reachedConfidence: [Int32] = []
-    /// For each distinct chit, the positions in it of the vertices the node did not hold
-    /// when last checked, ascending; empty when it held them all. Holding only grows while
-    /// a poll lasts, so a repeat of the chit, and the end of the poll, look up only these.
-    var groupMissing: [[Int32]] = []
+    /// For each distinct chit, whether the node held every vertex it names when last
+    /// checked: a repeat of such a chit needs no lookup (holding only grows while a poll lasts).
+    var groupHeld: [Bool] = []
     let timeout: EventTicket
     /// Each answer in arrival order, who sent it, and what the poll asked about (kept only
     /// with detection on, which judges every responder).

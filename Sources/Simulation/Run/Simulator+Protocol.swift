@@ -211,15 +211,15 @@ extension Simulator {
         // Chits name what the peer prefers: fetch what this node has not seen yet.
         let state = nodes[node]
         guard let index = state.polls.firstIndex(where: { $0.id == poll }) else {
-            fetchUnheld(chit, at: node, from: from)      // a late answer still tells of vertices
+            _ = fetchUnheld(chit, at: node, from: from)      // a late answer still tells of vertices
             return
         }
         let open = state.polls[index]
         let group = open.add(answer: chit)
-        if group == open.groupMissing.count {
-            open.groupMissing.append(fetchUnheld(chit, at: node, from: from))
-        } else if !open.groupMissing[group].isEmpty {
-            open.groupMissing[group] = fetchUnheld(chit, among: open.groupMissing[group], at: node, from: from)
+        if group == open.groupHeld.count {
+            open.groupHeld.append(fetchUnheld(chit, at: node, from: from))
+        } else if !open.groupHeld[group] {
+            open.groupHeld[group] = fetchUnheld(chit, at: node, from: from)
         }
         if reputation != nil {
             open.chits.append(chit)
@@ -234,18 +234,14 @@ extension Simulator {
         }
     }
 
-    /// Fetches the vertices named in `chit` (at `positions` only, when given) that the node
-    /// does not hold; returns their positions in the chit, ascending.
-    @discardableResult
-    private func fetchUnheld(_ chit: [Hash256], among positions: [Int32]? = nil, at node: Int, from: Int) -> [Int32] {
-        var unheld: [Int32] = []
-        for step in 0..<(positions?.count ?? chit.count) {
-            let position = positions.map { Int($0[step]) } ?? step
-            guard !holds(node, chit[position]) else { continue }
-            unheld.append(Int32(position))
-            fetch(chit[position], at: node, from: from)
+    /// Fetches the vertices named in `chit` that the node does not hold; returns whether it held them all.
+    private func fetchUnheld(_ chit: [Hash256], at node: Int, from: Int) -> Bool {
+        var all = true
+        for id in chit where !holds(node, id) {
+            all = false
+            fetch(id, at: node, from: from)
         }
-        return unheld
+        return all
     }
 
     func pollTimedOut(_ node: Int, _ poll: UInt32) {
@@ -262,12 +258,10 @@ extension Simulator {
     private func finishPoll(_ node: Int, _ index: Int) {
         let poll = nodes[node].polls.remove(at: index)
         notePoll(poll, at: node)
-        // What each chit named and the node held when last checked is held still.
+        // A group found wholly held when it arrived is held still (holding only grows).
         var missing: [Hash256] = []
-        for (chit, unheld) in zip(poll.answers.chits, poll.groupMissing) {
-            for position in unheld where !holds(node, chit[Int(position)]) && !missing.contains(chit[Int(position)]) {
-                missing.append(chit[Int(position)])
-            }
+        for (group, chit) in poll.answers.chits.enumerated() where !poll.groupHeld[group] {
+            for id in chit where !holds(node, id) && !missing.contains(id) { missing.append(id) }
         }
         if missing.isEmpty {
             recordVotes(poll.answers, at: node)
