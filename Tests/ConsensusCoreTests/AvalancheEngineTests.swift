@@ -237,7 +237,7 @@ struct AvalancheEngineTests {
                         ? UInt64(PeerSampling.uniform(below: Int(nonce), using: &rng)) : nonce + 1_000
                     let parents: [Vertex]
                     if PeerSampling.uniform(below: 2, using: &rng) == 0 {
-                        let ids = e.parentsForNewVertex(count: 3)
+                        let ids = e.parentsForNewVertex(count: 3, using: &rng)
                         parents = known.filter { ids.contains($0.id) }
                     } else {
                         let held = known.filter { e.dag.status($0.id) != .rejected && e.holds($0.id) }
@@ -274,6 +274,34 @@ struct AvalancheEngineTests {
         }
     }
 
+    /// Parents are a uniform sample of the preferred frontier: each draw is `count` distinct
+    /// frontier vertices in id order, every leaf is drawn about equally often (a rule such
+    /// as "the highest and the lowest" would draw some leaves always and the rest never),
+    /// and the same generator gives the same parents.
+    @Test func parentsAreAUniformSampleOfTheFrontier() throws {
+        var e = engine()
+        let leaves = (0..<40).map { n in vertex(on: [genesis], [tx(spending: [UInt64(n)], nonce: UInt64(n))]) }
+        for leaf in leaves { try e.add(leaf) }
+        let frontier = e.preferredFrontier()
+        #expect(frontier.count == leaves.count)
+        var rng = TestGenerator(seed: 3)
+        var drawn: [Hash256: Int] = [:]
+        let draws = 2_000
+        for _ in 0..<draws {
+            let parents = e.parentsForNewVertex(count: 5, using: &rng)
+            #expect(parents.count == 5)
+            #expect(parents == parents.sorted() && Set(parents).count == 5)
+            #expect(parents.allSatisfy { frontier.contains($0) })
+            for id in parents { drawn[id, default: 0] += 1 }
+        }
+        // Each leaf is expected 2,000 × 5 / 40 = 250 times (standard deviation about 15).
+        #expect(drawn.count == leaves.count)
+        #expect(drawn.values.allSatisfy { (175...325).contains($0) }, "\(drawn.values.sorted())")
+        var first = TestGenerator(seed: 9), second = TestGenerator(seed: 9)
+        #expect(e.parentsForNewVertex(count: 5, using: &first) == e.parentsForNewVertex(count: 5, using: &second))
+        #expect(e.parentsForNewVertex(count: 40, using: &first) == frontier)
+    }
+
     @Test func pruningKeepsTheEngineWorking() throws {
         var e = engine()
         var last = genesis
@@ -288,7 +316,8 @@ struct AvalancheEngineTests {
         #expect(e.prune() == 50)
         #expect(e.heldBytes < before)
         #expect(e.preferredFrontier() == [last.id])
-        #expect(e.parentsForNewVertex(count: 5) == [last.id])
+        var rng = TestGenerator(seed: 1)
+        #expect(e.parentsForNewVertex(count: 5, using: &rng) == [last.id])
         #expect(e.heightForNewVertex(parents: [last.id]) == 51)
     }
 

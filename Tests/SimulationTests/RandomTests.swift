@@ -73,7 +73,8 @@ struct RandomTests {
         // Different models, indices and seeds give different streams.
         let others = [
             firstDraws(.workload, 0), firstDraws(.network, 1), firstDraws(.fault, 0), firstDraws(.fault, 1),
-            firstDraws(.byzantine, 0), firstDraws(.nodeSampler, 0), firstDraws(StreamID("custom-model"), 0),
+            firstDraws(.byzantine, 0), firstDraws(.nodeSampler, 0), firstDraws(.nodeParents, 0),
+            firstDraws(StreamID("custom-model"), 0),
         ]
         for other in others {
             #expect(other != network)

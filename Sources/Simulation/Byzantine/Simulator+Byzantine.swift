@@ -111,7 +111,7 @@ extension Simulator {
         let pair = [adversaryTransaction(spending: input, origin: issuer), adversaryTransaction(spending: input, origin: issuer)]
         adversary.registerConflict(input: input, pair[0], pair[1], at: now)
         adversary.doubleSpends += 1
-        let parents = nodes[issuer].engine.parentsForNewVertex(count: options.parents)
+        let parents = nodes[issuer].parentsForNewVertex(count: options.parents)
         let height = nodes[issuer].engine.heightInPlace(parents: parents)
         for side in 0..<2 {
             guard let vertex = makeVertex(by: issuer, height: height, parents: parents, transactions: [pair[side]]) else { continue }

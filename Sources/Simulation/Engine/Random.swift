@@ -303,6 +303,8 @@ public struct StreamID: Hashable, Sendable, CustomStringConvertible {
     public static let byzantine = StreamID("byzantine")
     /// A node's peer sampler; the index is the node id.
     public static let nodeSampler = StreamID("node-sampler")
+    /// A node's choice of parents for the vertices it issues; the index is the node id.
+    public static let nodeParents = StreamID("node-parents")
     /// Node-local randomness other than peer sampling (e.g. CPU service jitter); index = node id.
     public static let node = StreamID("node")
     /// Scenario-level choices made once at build time (topology, region assignment).

@@ -155,10 +155,18 @@ final class NodeState {
     var engine: AvalancheEngine
     /// The node's own random stream: peer sampling.
     var sampler: Xoshiro256StarStar
+    /// Its stream for choosing the parents of the vertices it issues.
+    var parentChooser: Xoshiro256StarStar
 
-    init(engine: AvalancheEngine, sampler: Xoshiro256StarStar) {
+    init(engine: AvalancheEngine, sampler: Xoshiro256StarStar, parentChooser: Xoshiro256StarStar) {
         self.engine = engine
         self.sampler = sampler
+        self.parentChooser = parentChooser
+    }
+
+    /// Parents for the next vertex the node issues.
+    func parentsForNewVertex(count: Int) -> [Hash256] {
+        engine.parentsForNewVertex(count: count, using: &parentChooser)
     }
 
     var alive = true

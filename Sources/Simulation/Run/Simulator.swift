@@ -99,7 +99,8 @@ public final class Simulator {
             var engine = try AvalancheEngine(parameters: options.consensus, genesis: genesis,
                                              checks: options.realSignatures ? .all : [], keys: verifying)
             engine.decidedInputLimit = 1 << 16
-            nodes.append(NodeState(engine: engine, sampler: streams.stream(.nodeSampler, index: node)))
+            nodes.append(NodeState(engine: engine, sampler: streams.stream(.nodeSampler, index: node),
+                                   parentChooser: streams.stream(.nodeParents, index: node)))
         }
     }
 
@@ -235,7 +236,7 @@ public final class Simulator {
             nodes[node].batchTimerArmed = true
             queue.schedule(.batchDue(node: Int32(node)), at: now + timer(node, options.batchInterval))
         }
-        let parents = nodes[node].engine.parentsForNewVertex(count: options.parents)
+        let parents = nodes[node].parentsForNewVertex(count: options.parents)
         let height = nodes[node].engine.heightInPlace(parents: parents)
         let vertex: Vertex
         let timestamp = clockReading(node)
