@@ -64,6 +64,9 @@ public struct AvalancheEngine: Sendable {
     /// Processing slots in arrival order; parents always arrive before children.
     private var processingOrder: [Int32] = []
 
+    /// The tables of records and sets hold values, not optionals: an entry that is not in
+    /// use is `vacant`. Reading a field of an optional element went through a call that
+    /// inspected the optional's tag, and often a copy of the whole element, at each access.
     private struct TransactionRecord: Sendable {
         var transaction: Transaction
         /// Processing vertices carrying it; empty while orphaned.
@@ -72,10 +75,16 @@ public struct AvalancheEngine: Sendable {
         var undecidedSets: Int
         var rejected = false
         var accepted = false
+        /// Whether the entry is unused (released), its fields meaningless.
+        var vacant = false
+
+        static let vacantEntry = TransactionRecord(
+            transaction: Transaction(inputs: [0], payloadSize: 0, payloadDigest: .zero, origin: 0, submitTime: 0, nonce: 0),
+            slots: [], sets: [], undecidedSets: 0, vacant: true)
     }
 
     private var recordOf = Hash256Map<Int32>()
-    private var records: [TransactionRecord?] = []
+    private var records: [TransactionRecord] = []
     /// The chits reaching each transaction record during a vote pass; zero between passes.
     private var recordMask: [UInt64] = []
     private var recordVotes: [Int32] = []
@@ -95,10 +104,15 @@ public struct AvalancheEngine: Sendable {
         var lastPolled: UInt32
         /// Creation order, which finalized sets are decided in.
         var sequence: UInt64
+        /// Whether the entry is unused (released), its fields meaningless.
+        var vacant = false
+
+        static let vacantEntry = ConflictSet(input: 0, choices: [], snowball: Snowball(initial: .zero), pollVotes: [],
+                                             lastPolled: 0, sequence: 0, vacant: true)
     }
 
     private var setOf: [InputID: Int32] = [:]
-    private var sets: [ConflictSet?] = []
+    private var sets: [ConflictSet] = []
     private var freeSets: [Int32] = []
     /// Undecided conflict sets, in creation order.
     private var liveSets: [Int32] = []
@@ -157,7 +171,8 @@ public struct AvalancheEngine: Sendable {
 
     /// The Snowball state of the conflict set of `input`, while it is undecided.
     public func snowball(for input: InputID) -> Snowball? {
-        guard let index = setOf[input], let set = sets[Int(index)] else { return nil }
+        guard let index = setOf[input], !sets[Int(index)].vacant else { return nil }
+        let set = sets[Int(index)]
         var snowball = set.snowball
         if set.lastPolled != pollEpoch { snowball.recordUnsuccessfulPoll() }    // polls it missed
         return snowball
@@ -196,7 +211,7 @@ public struct AvalancheEngine: Sendable {
             if seen.contains(tx.id) { throw .duplicateTransaction(tx.id) }
             seen.append(tx.id)
             if let index = recordOf[tx.id] {
-                if records[Int(index)]!.accepted { throw .duplicateTransaction(tx.id) }
+                if records[Int(index)].accepted { throw .duplicateTransaction(tx.id) }
             } else if tx.inputs.contains(where: { decidedInputs[$0] == tx.id }) {
                 throw .duplicateTransaction(tx.id)      // already accepted
             }
@@ -225,9 +240,9 @@ public struct AvalancheEngine: Sendable {
             if let index = recordOf[tx.id] {
                 // Carried again (its first vertex may have been rejected elsewhere): the
                 // transaction's votes are the union of its vertices' voters.
-                records[Int(index)]!.slots.append(slot)
+                records[Int(index)].slots.append(slot)
                 txs.append(index)
-                if records[Int(index)]!.rejected { doomed = true }
+                if records[Int(index)].rejected { doomed = true }
             } else if tx.inputs.contains(where: { decidedInputs[$0] != nil }) {
                 doomed = true     // spends an input already decided for another transaction
                 pendingRejected.append(tx)
@@ -238,7 +253,7 @@ public struct AvalancheEngine: Sendable {
         slotTransactions[Int(slot)] = txs
         slotDoomed[Int(slot)] = doomed
         // A new vertex has no children yet, so only it can be decided by its arrival.
-        let acceptable = slotParents[Int(slot)].isEmpty && txs.allSatisfy { records[Int($0)]!.undecidedSets == 0 }
+        let acceptable = slotParents[Int(slot)].isEmpty && txs.allSatisfy { records[Int($0)].undecidedSets == 0 }
         var decisions = Decisions()
         decisions.rejectedTransactions = pendingRejected
         pendingRejected.removeAll()
@@ -288,8 +303,8 @@ public struct AvalancheEngine: Sendable {
         var memberships = InlineInt32List()
         for input in tx.inputs {
             if let setIndex = setOf[input] {
-                sets[Int(setIndex)]!.choices.append(index)
-                sets[Int(setIndex)]!.pollVotes.append(0)
+                sets[Int(setIndex)].choices.append(index)
+                sets[Int(setIndex)].pollVotes.append(0)
                 memberships.append(setIndex)
             } else {
                 let set = ConflictSet(input: input, choices: [index], snowball: Snowball(initial: tx.id), pollVotes: [0],
@@ -308,7 +323,7 @@ public struct AvalancheEngine: Sendable {
                 memberships.append(setIndex)
             }
         }
-        records[Int(index)]!.sets = memberships
+        records[Int(index)].sets = memberships
         return index
     }
 
@@ -335,9 +350,9 @@ public struct AvalancheEngine: Sendable {
         if preferenceChanged { cachedFrontier = nil }
         guard !finalized.isEmpty else { return Decisions() }
         cachedFrontier = nil
-        if finalized.count > 1 { finalized.sort { sets[Int($0)]!.sequence < sets[Int($1)]!.sequence } }
+        if finalized.count > 1 { finalized.sort { sets[Int($0)].sequence < sets[Int($1)].sequence } }
         for setIndex in finalized { decide(set: setIndex) }
-        liveSets.removeAll { sets[Int($0)]?.decided ?? true }
+        liveSets.removeAll { sets[Int($0)].vacant || sets[Int($0)].decided }
         return settle()
     }
 
@@ -364,7 +379,7 @@ public struct AvalancheEngine: Sendable {
     mutating func votesWithoutRecording(_ answers: ChitGroups) -> [(Hash256, Int32)] {
         touchedRecords.removeAll(keepingCapacity: true)
         spreadVotes(answers)
-        let votes = touchedRecords.map { (records[Int($0)]!.transaction.id, recordVotes[Int($0)]) }
+        let votes = touchedRecords.map { (records[Int($0)].transaction.id, recordVotes[Int($0)]) }
         for record in touchedRecords { recordVotes[Int(record)] = 0 }
         touchedRecords.removeAll(keepingCapacity: true)
         return votes
@@ -443,7 +458,7 @@ public struct AvalancheEngine: Sendable {
     /// checked that the tables were not shared and copied records out, which a poll that
     /// reaches thousands of transactions paid thousands of times.
     private static func applyVotes(
-        of touched: [Int32], votes: inout [Int32], records: [TransactionRecord?], sets: inout [ConflictSet?],
+        of touched: [Int32], votes: inout [Int32], records: [TransactionRecord], sets: inout [ConflictSet],
         touchedSets: inout [Int32], epoch: UInt32, parameters: ConsensusParameters
     ) -> (finalized: [Int32], preferenceChanged: Bool) {
         var finalized: [Int32] = []
@@ -455,30 +470,30 @@ public struct AvalancheEngine: Sendable {
                         let r = Int(record)
                         let count = votes[r]
                         votes[r] = 0
-                        guard records[r] != nil, !records[r]!.rejected, !records[r]!.accepted else { continue }
-                        for membership in 0..<records[r]!.sets.count {
-                            let i = Int(records[r]!.sets[membership])
-                            guard !sets[i]!.decided, let position = sets[i]!.choices.firstIndex(of: record) else { continue }
-                            if sets[i]!.pollEpoch != epoch {
-                                sets[i]!.pollEpoch = epoch
+                        guard !records[r].vacant, !records[r].rejected, !records[r].accepted else { continue }
+                        for membership in 0..<records[r].sets.count {
+                            let i = Int(records[r].sets[membership])
+                            guard !sets[i].decided, let position = sets[i].choices.firstIndex(of: record) else { continue }
+                            if sets[i].pollEpoch != epoch {
+                                sets[i].pollEpoch = epoch
                                 touchedSets.append(Int32(i))
-                                for p in 0..<sets[i]!.pollVotes.count { sets[i]!.pollVotes[p] = 0 }
+                                for p in 0..<sets[i].pollVotes.count { sets[i].pollVotes[p] = 0 }
                             }
-                            sets[i]!.pollVotes[position] += count
+                            sets[i].pollVotes[position] += count
                         }
                     }
                     for setIndex in touchedSets {
                         let i = Int(setIndex)
                         // Polls since its last vote were unsuccessful for it: confidence went to zero.
-                        if sets[i]!.lastPolled != epoch &- 1 { sets[i]!.snowball.recordUnsuccessfulPoll() }
-                        sets[i]!.lastPolled = epoch
+                        if sets[i].lastPolled != epoch &- 1 { sets[i].snowball.recordUnsuccessfulPoll() }
+                        sets[i].lastPolled = epoch
                         // The most-voted choice; a tie goes to the current preference, then to the smaller id.
-                        let preference = sets[i]!.snowball.preference
+                        let preference = sets[i].snowball.preference
                         var best: (id: Hash256, votes: Int32)?
-                        for position in 0..<sets[i]!.choices.count {
-                            let count = sets[i]!.pollVotes[position]
+                        for position in 0..<sets[i].choices.count {
+                            let count = sets[i].pollVotes[position]
                             guard count > 0 else { continue }
-                            let id = records[Int(sets[i]!.choices[position])]!.transaction.id
+                            let id = records[Int(sets[i].choices[position])].transaction.id
                             if let current = best {
                                 let better = count > current.votes
                                     || (count == current.votes
@@ -489,12 +504,12 @@ public struct AvalancheEngine: Sendable {
                             }
                         }
                         if let best {
-                            sets[i]!.snowball.recordPoll(votes: Int(best.votes), choice: best.id, parameters: parameters)
-                            if sets[i]!.snowball.preference != preference { preferenceChanged = true }
+                            sets[i].snowball.recordPoll(votes: Int(best.votes), choice: best.id, parameters: parameters)
+                            if sets[i].snowball.preference != preference { preferenceChanged = true }
                         } else {
-                            sets[i]!.snowball.recordUnsuccessfulPoll()
+                            sets[i].snowball.recordUnsuccessfulPoll()
                         }
-                        if sets[i]!.snowball.isFinalized { finalized.append(setIndex) }
+                        if sets[i].snowball.isFinalized { finalized.append(setIndex) }
                     }
                 }
             }
@@ -503,13 +518,13 @@ public struct AvalancheEngine: Sendable {
     }
 
     private mutating func decide(set setIndex: Int32) {
-        sets[Int(setIndex)]!.decided = true
-        let set = sets[Int(setIndex)]!
+        sets[Int(setIndex)].decided = true
+        let set = sets[Int(setIndex)]
         let chosen = set.snowball.preference
         for record in set.choices {
-            let r = records[Int(record)]!
+            let r = records[Int(record)]
             if r.transaction.id == chosen && !r.rejected {
-                records[Int(record)]!.undecidedSets -= 1
+                records[Int(record)].undecidedSets -= 1
             } else if !r.rejected {
                 markRejected(record)
             }
@@ -519,8 +534,8 @@ public struct AvalancheEngine: Sendable {
 
     /// Marks a transaction rejected: its vertices are doomed, or, when it has none, it is released now.
     private mutating func markRejected(_ record: Int32) {
-        records[Int(record)]!.rejected = true
-        let r = records[Int(record)]!
+        records[Int(record)].rejected = true
+        let r = records[Int(record)]
         if !r.slots.isEmpty {
             for slot in r.slots { slotDoomed[Int(slot)] = true }
         } else {
@@ -557,7 +572,7 @@ public struct AvalancheEngine: Sendable {
             let s = Int(slot)
             if slotDoomed[s] {
                 reject(slot, into: &decisions)
-            } else if slotParents[s].isEmpty && slotTransactions[s].allSatisfy({ records[Int($0)]!.undecidedSets == 0 }) {
+            } else if slotParents[s].isEmpty && slotTransactions[s].allSatisfy({ records[Int($0)].undecidedSets == 0 }) {
                 accept(slot, into: &decisions)
             } else {
                 remaining.append(slot)
@@ -571,14 +586,14 @@ public struct AvalancheEngine: Sendable {
         let vertex = slotVertex[Int(slot)]!
         dag.decide(vertex.id, .accepted)
         for record in slotTransactions[Int(slot)] {
-            let r = records[Int(record)]!
+            let r = records[Int(record)]
             if !r.accepted {
-                records[Int(record)]!.accepted = true
+                records[Int(record)].accepted = true
                 decisions.acceptedTransactions.append(r.transaction)
                 for setIndex in r.sets {
                     // Rejected choices still in doomed vertices no longer look at their sets.
-                    setOf[sets[Int(setIndex)]!.input] = nil
-                    sets[Int(setIndex)] = nil
+                    setOf[sets[Int(setIndex)].input] = nil
+                    sets[Int(setIndex)] = .vacantEntry
                     freeSets.append(setIndex)
                 }
             }
@@ -595,7 +610,7 @@ public struct AvalancheEngine: Sendable {
         let vertex = slotVertex[Int(slot)]!
         dag.decide(vertex.id, .rejected)
         for record in slotTransactions[Int(slot)] {
-            guard records[Int(record)] != nil else { continue }
+            guard !records[Int(record)].vacant else { continue }
             let r = leave(record, slot)
             guard r.slots.isEmpty else { continue }   // still carried by another processing vertex
             if r.rejected {
@@ -617,14 +632,14 @@ public struct AvalancheEngine: Sendable {
     /// A rejected transaction stops being a choice of the sets that are still voting; a
     /// set left with no choice is closed (its input stays unspent).
     private mutating func detachFromUndecidedSets(_ record: Int32) {
-        for setIndex in records[Int(record)]!.sets {
+        for setIndex in records[Int(record)].sets {
             let i = Int(setIndex)
-            guard let set = sets[i], !set.decided, let position = set.choices.firstIndex(of: record) else { continue }
-            sets[i]!.choices.remove(at: position)
-            sets[i]!.pollVotes.remove(at: position)
-            if sets[i]!.choices.isEmpty {
-                setOf[set.input] = nil
-                sets[i] = nil
+            guard !sets[i].vacant, !sets[i].decided, let position = sets[i].choices.firstIndex(of: record) else { continue }
+            sets[i].choices.remove(at: position)
+            sets[i].pollVotes.remove(at: position)
+            if sets[i].choices.isEmpty {
+                setOf[sets[i].input] = nil
+                sets[i] = .vacantEntry
                 freeSets.append(setIndex)
                 liveSets.removeAll { $0 == setIndex }
             }
@@ -635,16 +650,16 @@ public struct AvalancheEngine: Sendable {
     /// carries any more is released. Returns the record as it is now.
     @discardableResult
     private mutating func leave(_ record: Int32, _ slot: Int32) -> TransactionRecord {
-        records[Int(record)]!.slots.removeAll { $0 == slot }
-        let r = records[Int(record)]!
+        records[Int(record)].slots.removeAll { $0 == slot }
+        let r = records[Int(record)]
         if r.accepted && r.slots.isEmpty { releaseRecord(record) }
         return r
     }
 
     private mutating func releaseRecord(_ record: Int32) {
-        guard let r = records[Int(record)] else { return }
-        recordOf[r.transaction.id] = nil
-        records[Int(record)] = nil
+        guard !records[Int(record)].vacant else { return }
+        recordOf[records[Int(record)].transaction.id] = nil
+        records[Int(record)] = .vacantEntry
         freeRecords.append(record)
     }
 
@@ -800,12 +815,11 @@ public struct AvalancheEngine: Sendable {
     }
 
     private func isPreferred(_ record: Int32) -> Bool {
-        guard let r = records[Int(record)], !r.rejected else { return false }
-        if r.accepted { return true }
-        for setIndex in r.sets {
-            let set = sets[Int(setIndex)]!
-            if set.snowball.preference != r.transaction.id { return false }
-        }
+        let r = Int(record)
+        guard !records[r].vacant, !records[r].rejected else { return false }
+        if records[r].accepted { return true }
+        let id = records[r].transaction.id
+        for setIndex in records[r].sets where sets[Int(setIndex)].snowball.preference != id { return false }
         return true
     }
 
