@@ -231,10 +231,12 @@ struct AvalancheEngineTests {
                 switch PeerSampling.uniform(below: 10, using: &rng) {
                 case 0..<4:
                     // A vertex on one to three known, undecided-or-accepted vertices, or on the
-                    // engine's preferred parents; a third of its inputs collide with earlier ones.
+                    // engine's preferred parents; a third of its transactions spend the input of
+                    // an earlier one (transaction n spends n + 1,000), so that polls flip
+                    // preferences while the frontier is cached.
                     nonce += 1
                     let input = PeerSampling.uniform(below: 3, using: &rng) == 0
-                        ? UInt64(PeerSampling.uniform(below: Int(nonce), using: &rng)) : nonce + 1_000
+                        ? UInt64(PeerSampling.uniform(below: Int(nonce), using: &rng)) + 1_001 : nonce + 1_000
                     let parents: [Vertex]
                     if PeerSampling.uniform(below: 2, using: &rng) == 0 {
                         let ids = e.parentsForNewVertex(count: 3, using: &rng)

@@ -346,10 +346,14 @@ public struct AvalancheEngine: Sendable {
         var (finalized, preferenceChanged) = Self.applyVotes(
             of: touchedRecords, votes: &recordVotes, records: records, sets: &sets, touchedSets: &touchedSets,
             epoch: pollEpoch, parameters: parameters)
-        // The preferred frontier depends on preferences only, not on confidence.
+        // The preferred frontier depends on preferences, not on confidence, and decisions
+        // leave it as it is. A finalized set chooses its preference, so no vertex changes
+        // strength: a vertex rejected now was not strongly preferred (a transaction of its
+        // lost to another, or a parent did), and one accepted now was; it was on the frontier
+        // exactly when it had no strongly preferred child, as it is now among the accepted
+        // leaves, and the accepted leaves it replaces were buried under it.
         if preferenceChanged { cachedFrontier = nil }
         guard !finalized.isEmpty else { return Decisions() }
-        cachedFrontier = nil
         if finalized.count > 1 { finalized.sort { sets[Int($0)].sequence < sets[Int($1)].sequence } }
         for setIndex in finalized { decide(set: setIndex) }
         liveSets.removeAll { sets[Int($0)].vacant || sets[Int($0)].decided }
