@@ -856,9 +856,11 @@ public struct AvalancheEngine: Sendable {
     // MARK: - Pruning
 
     /// Releases the accepted prefix of the DAG, keeping the accepted frontier. Returns how many vertices were released.
+    ///
+    /// The cached preferred frontier stays valid: it names processing vertices and accepted
+    /// leaves, and the leaves are kept with their links to their children.
     @discardableResult
     public mutating func prune() -> Int {
-        cachedFrontier = nil
-        return dag.pruneAccepted()
+        dag.pruneAccepted()
     }
 }
