@@ -67,7 +67,7 @@ baseline: release
 
 ## scenarios-full: the whole catalogue (scenarios/*.json) at the test plan's sizes and
 ## durations into results/cretoscale.db (DB=... to change). Takes hours per file and months
-## in all: a 1,000-node Local scenario simulates about one second per wall-clock minute
+## in all: a 1,000-node Local scenario simulates one second in about 16 s of wall time
 ## (see scenarios/README.md). RUN_ARGS="--duration 15m" shortens every run.
 scenarios-full: release
 	@DB="$(or $(DB),results/cretoscale.db)" RUN_ARGS="$(RUN_ARGS)" scripts/run-scenarios.sh full
