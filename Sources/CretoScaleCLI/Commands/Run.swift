@@ -30,6 +30,7 @@ struct RunCommand: ParsableCommand {
               cretoscale run scenarios/lt-001.json --json > run.json
               cretoscale run scenarios/ci/lt-001-ci.json --check-determinism
               cretoscale run scenarios/bench/sim-b-wan-10000.json --wall-limit 5m --memory-limit 4GiB
+              cretoscale run scenarios/bench/sim-a-lan-1000.json --shards 2
             """
     )
 
@@ -48,6 +49,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Replace the scenario's warm-up (measured from the start, before the metrics count), e.g. 10s; 0s for none.",
                                valueName: "duration"))
     var warmup: String?
+
+    @Option(help: ArgumentHelp("Split the nodes into this many shards, simulated by as many threads (default 1). A run with another shard count is another run (another digest); the number of cores never changes one. Not for scenarios with faults, Byzantine nodes, detection or a memory limit.",
+                               valueName: "count"))
+    var shards: Int?
 
     @Flag(help: "Print each run as export JSON on stdout (an array for several files).")
     var json = false
@@ -82,6 +87,10 @@ struct RunCommand: ParsableCommand {
             }
             overrideText["warmup"] = warmup
         }
+        if let shards {
+            guard shards >= 1 else { throw ValidationError("--shards \(shards): must be at least 1") }
+            overrideText["shards"] = String(shards)
+        }
         let limits = try parsedLimits()
         // Validate every file before running any.
         var runs: [ScenarioRun] = []
@@ -91,7 +100,12 @@ struct RunCommand: ParsableCommand {
                 throw ValidationError("\(file): cannot read the file (\(error.localizedDescription))")
             }
             let scenario = try Scenario.decode(data, file: file).applying(overrides, file: file)
-            runs.append(ScenarioRun(scenario: scenario, text: String(decoding: data, as: UTF8.self), overrides: overrideText))
+            var run = ScenarioRun(scenario: scenario, text: String(decoding: data, as: UTF8.self), overrides: overrideText)
+            run.shards = shards ?? 1
+            if let problem = run.simulationOptions.shardProblem {
+                throw ValidationError("\(file): --shards \(run.shards): \(problem)")
+            }
+            runs.append(run)
         }
         if checkDeterminism {
             try checkDeterminismOf(runs)

@@ -12,6 +12,15 @@ struct ScenarioRun {
     /// The scenario file's text exactly as read.
     let text: String
     let overrides: [String: String]
+    /// The simulator's shards (`run --shards`); 1 is one event queue.
+    var shards = 1
+
+    /// The simulator's options for this run.
+    var simulationOptions: SimulationOptions {
+        var options = scenario.simulationOptions()
+        options.shards = shards
+        return options
+    }
 
     /// What one execution produced.
     struct Outcome {
@@ -61,7 +70,7 @@ struct ScenarioRun {
         let startedAt = ISO8601DateFormatter().string(from: Date())
         let clock = ContinuousClock()
         let start = clock.now
-        let simulator = try Simulator(options: scenario.simulationOptions())
+        let simulator = try Simulator(options: simulationOptions)
         if lastInProcess { _ = Unmanaged.passRetained(simulator) }
         let limited = limits.wallSeconds != nil || limits.residentMB != nil
         // With limits, they are checked every 16,384 events; the progress line still moves

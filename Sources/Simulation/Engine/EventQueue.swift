@@ -213,6 +213,14 @@ public struct EventQueue<Event>: ~Copyable {
         }
     }
 
+    /// Removes and returns the earliest pending event if it comes before `bound`; `nil` when
+    /// none is pending or the earliest comes at `bound` or later (it then stays).
+    @inline(__always)
+    public mutating func popNext(before bound: SimInstant) -> (time: SimInstant, event: Event)? {
+        guard let time = peekTime(), time < bound else { return nil }
+        return popNext()
+    }
+
     /// The time of the event ``popNext()`` would return next, or `nil` if none is pending.
     ///
     /// Cancelled events in front of it are discarded on the way, which is why this mutates;

@@ -56,7 +56,7 @@ struct RunMetrics {
 
 extension Simulator {
     /// Books an honest node's acceptance: ledger, origin latency and rounds, finality, digest.
-    func recordAccepted(_ tx: Transaction, by node: Int, at time: SimInstant) {
+    func recordAccepted(_ tx: Transaction, by node: Int, at time: SimInstant, polls: Int64) {
         guard let i = ledger.index(tx.nonce) else { return }
         ledger[i].acceptedBy += 1
         ledger[i].decidedBy += 1
@@ -75,7 +75,7 @@ extension Simulator {
             if entry.submitTime >= metrics.warmupEnd.nanoseconds {
                 _ = metrics.latency.record(UInt64(max(0, age / 1_000)))
                 if entry.pollsAtIssue >= 0 {
-                    metrics.roundsTotal += nodes[node].pollsRecorded - entry.pollsAtIssue
+                    metrics.roundsTotal += polls - entry.pollsAtIssue
                     metrics.roundsCount += 1
                 }
             }
@@ -106,10 +106,11 @@ extension Simulator {
     /// Live nodes that follow the protocol: the nodes whose acceptance finality waits for.
     var liveHonestCount: Int { metrics.liveNodes }
 
-    /// Closes a series interval: CPU, memory and bandwidth per node, throughput.
-    func seriesTick() {
+    /// Closes a series interval: CPU, memory and bandwidth per node, throughput. The next
+    /// tick is an event, unless a sharded run takes the ticks between its windows.
+    func seriesTick(scheduling: Bool = true) {
         let width = options.seriesInterval
-        queue.schedule(.seriesTick, at: now + width)
+        if scheduling { queue.schedule(.seriesTick, at: now + width) }
         let widthNs = Double(width.nanoseconds)
         var cpuSum = 0.0, cpuMax = 0.0, memSum = 0.0, memMax = 0.0, bwSum = 0.0, bwMax = 0.0
         var live = 0, liveHonest = 0
@@ -137,7 +138,7 @@ extension Simulator {
         metrics.series.append(SeriesSample(second: second, name: "node.cpu.mean", value: cpuSum / n))
         metrics.series.append(SeriesSample(second: second, name: "node.memory.mean", value: memSum / n))
         metrics.series.append(SeriesSample(second: second, name: "node.bandwidth.mean", value: bwSum / n))
-        metrics.series.append(SeriesSample(second: second, name: "messages.inFlight", value: Double(messagesInFlight)))
+        metrics.series.append(SeriesSample(second: second, name: "messages.inFlight", value: Double(messagesInFlightEverywhere)))
         if faults.enabled { metrics.series.append(SeriesSample(second: second, name: "nodes.live", value: Double(live))) }
         storageTick(width: width, measured: now > metrics.warmupEnd)
         guard now > metrics.warmupEnd else { return }

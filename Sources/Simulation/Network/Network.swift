@@ -69,6 +69,24 @@ public struct Network: Sendable {
         nanosPerByte = options.uploadMbps.map { 8_000 / $0 } ?? 0
     }
 
+    /// The same network for shard `index` of a sharded run: the same links, its own
+    /// random stream (shard 0 keeps the run's). Each shard sends only from its own
+    /// nodes, so each copy's upload queues are its own nodes'.
+    func forShard(_ index: Int, streams: RandomStreams) -> Network {
+        var copy = self
+        copy.random = streams.stream(.network, index: index)
+        return copy
+    }
+
+    /// A lower bound of every message's delay, loss aside, while no fault slows or cuts
+    /// links: the shortest base latency of any link (jitter and upload queues only add).
+    public var shortestLatency: SimDuration {
+        guard regionCount > 1 else { return options.minLatency }
+        // Links differ from their region pair's latency by a factor of 0.9 to 1.1.
+        let shortest = regionLatency.min() ?? options.minLatency
+        return SimDuration(nanoseconds: max(0, Int64(Double(shortest.nanoseconds) * 0.9) - 1))
+    }
+
     /// The base one-way latency of the link between `a` and `b` (the same both ways).
     @inline(__always)
     public func baseLatency(_ a: Int, _ b: Int) -> SimDuration {

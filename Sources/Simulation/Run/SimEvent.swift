@@ -12,6 +12,9 @@ enum SimEvent {
     case batchDue(node: Int32)
     /// The workload submits its next transaction.
     case submit
+    /// In a sharded run, a transaction the workload submitted reaches its node (the
+    /// shard's next one in `submissions`).
+    case submission
     /// A series interval ends.
     case seriesTick
     /// Something the fault injector scheduled.

@@ -313,6 +313,18 @@ extension Simulator {
 
     // MARK: - Decisions
 
+    /// Books an honest node's decision: the safety checker, the ledger and the figures.
+    /// `polls` is the node's poll count when it decided.
+    func record(_ tx: Transaction, accepted: Bool, by node: Int, at time: SimInstant, polls: Int64) {
+        if accepted {
+            safety.accepted(tx, by: node)
+            recordAccepted(tx, by: node, at: time, polls: polls)
+        } else {
+            safety.rejected(tx, by: node)
+            recordRejected(tx, by: node, at: time)
+        }
+    }
+
     /// Reports a node's decisions to the ledger, the metrics and the safety checker; the
     /// origin of an orphaned transaction carries it again in its next vertex.
     func apply(_ decisions: Decisions, at node: Int) {
@@ -321,13 +333,20 @@ extension Simulator {
         persist(decisions, at: node)
         let at = outputTime(node)        // a decision counts once its records are durable
         let honest = !adversary.isByzantine[node]      // only honest decisions are checked and measured
+        let polls = nodes[node].pollsRecorded
         for tx in decisions.acceptedTransactions where honest {
-            safety.accepted(tx, by: node)
-            recordAccepted(tx, by: node, at: at)
+            if sharded {
+                decisionLog.append(LoggedDecision(at: at, tx: tx, node: Int32(node), accepted: true, polls: polls))
+            } else {
+                record(tx, accepted: true, by: node, at: at, polls: polls)
+            }
         }
         for tx in decisions.rejectedTransactions where honest {
-            safety.rejected(tx, by: node)
-            recordRejected(tx, by: node, at: at)
+            if sharded {
+                decisionLog.append(LoggedDecision(at: at, tx: tx, node: Int32(node), accepted: false, polls: polls))
+            } else {
+                record(tx, accepted: false, by: node, at: at, polls: polls)
+            }
         }
         noteDecisions(decisions, at: node)
         for tx in decisions.orphanedTransactions where Int(tx.origin) == node {

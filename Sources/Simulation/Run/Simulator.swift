@@ -37,7 +37,8 @@ public final class Simulator {
     var faults: FaultState
     /// Every vertex issued, by id: the bodies on the nodes' disks. A node serves a fetch from
     /// it only for vertices it once held and still keeps (pruning releases memory, not storage).
-    var archive = Hash256Map<Vertex>()
+    /// Shared by the shards of a sharded run, which only read it while they run.
+    let archive: VertexArchive
     /// Every node's disk and store: what writing and reading them costs, and their figures.
     var storage: StorageModel
     var now = SimInstant.zero
@@ -47,13 +48,36 @@ public final class Simulator {
     /// handled and the simulated time reached (no metrics, no digest).
     public var stopRequested = false
     /// Whether the last `run` ended at a stop request rather than at its duration.
-    public private(set) var stoppedEarly = false
+    public internal(set) var stoppedEarly = false
     /// How long a fetch may go unanswered before the vertex is asked for again: a few
     /// round trips of the slowest link (a lost get must not stall everything waiting on it
     /// for a whole poll timeout), never more than the poll timeout.
     let requestTimeout: SimDuration
     /// The ids `add(_:at:)` adds, kept between calls so that adding a vertex allocates no list.
     var addedScratch: [Hash256] = []
+
+    // MARK: Shards (see Simulator+Shards.swift)
+
+    /// This simulator's shard: the nodes `n` with `n % shardCount == shard` are its.
+    let shard: Int
+    /// The run's shards; 1 when the run is not sharded.
+    let shardCount: Int
+    /// Every shard's simulator, this one first, while a sharded run lasts; empty otherwise.
+    var shards: [Simulator] = []
+    /// Messages to other shards' nodes, by destination shard, until the window ends.
+    var outbox: [[Mail]] = []
+    /// Decisions whose bookkeeping (ledger, safety, figures, digest) waits for the window's end.
+    var decisionLog: [LoggedDecision] = []
+    /// Vertices issued in the window, for the archive and the ledger at its end.
+    var issueLog: [LoggedIssue] = []
+    /// Submissions handed to this shard's nodes, in the order of their `.submission` events.
+    var submissions: [Transaction] = []
+    var submissionsTaken = 0
+    /// Whether a sharded run's shards run on their own threads (true) or one after
+    /// the other: the same events either way. Tests turn it off to check that.
+    var shardThreads = true
+    /// Whether shards share the decisions' bookkeeping at the end of each window.
+    @inline(__always) var sharded: Bool { shardCount > 1 }
 
     /// Builds the cluster: `options.nodes` nodes on one genesis vertex.
     public init(options: SimulationOptions) throws {
@@ -81,6 +105,10 @@ public final class Simulator {
         reputation = options.detection.enabled
             ? Reputation(nodes: options.nodes, options: options.detection, isByzantine: adversary.isByzantine) : nil
         metrics.liveNodes = options.nodes - adversary.count
+        archive = VertexArchive()
+        shard = 0
+        shardCount = options.shards
+        if let problem = options.shardProblem { throw SimulationError(description: problem) }
 
         var keys: [SigningKey] = []
         var verifying: [NodeID: VerifyingKey] = [:]
@@ -104,10 +132,35 @@ public final class Simulator {
         }
     }
 
+    /// The simulator of shard `index` of `main`'s run: the same nodes (shared, each
+    /// worked by its own shard only), the same archive, its own event queue, network
+    /// random stream, disks' bookkeeping and counters. Its ledger, workload and checkers are
+    /// never used: the first shard keeps the run's.
+    init(shard index: Int, of main: Simulator) {
+        options = main.options
+        costs = main.costs
+        genesis = main.genesis
+        placeholderSignature = main.placeholderSignature
+        signingKeys = main.signingKeys
+        requestTimeout = main.requestTimeout
+        network = main.network.forShard(index, streams: RandomStreams(seed: main.options.seed))
+        nodes = main.nodes
+        workload = main.workload
+        metrics = RunMetrics(options: main.options)
+        storage = main.storage
+        faults = main.faults
+        adversary = main.adversary
+        reputation = main.reputation
+        archive = main.archive
+        shard = index
+        shardCount = main.shardCount
+    }
+
     // MARK: - The run loop
 
     /// Runs to the end of `options.duration`, calling `progress` every `progressEvery` events.
     public func run(progressEvery: Int = 1 << 20, progress: ((SimulationProgress) -> Void)? = nil) -> RunResult {
+        if sharded { return runSharded(progressEvery: progressEvery, progress: progress) }
         if let first = workload.nextArrival(after: .zero) { queue.schedule(.submit, at: first) }
         queue.schedule(.seriesTick, at: SimInstant.zero + options.seriesInterval)
         startFaults()
@@ -121,9 +174,7 @@ public final class Simulator {
                 progress?(SimulationProgress(simulated: now - .zero, total: options.duration, events: events))
                 if stopRequested {
                     stoppedEarly = true
-                    return RunResult(metrics: [], series: [], latencyHistogram: [], digest: .zero,
-                                     conservation: Conservation(), violations: [], events: events,
-                                     simulatedSeconds: Double(now.nanosecondsSinceStart) / 1e9)
+                    return stoppedResult()
                 }
             }
         }
@@ -131,7 +182,14 @@ public final class Simulator {
         return finish()
     }
 
-    private func handle(_ event: consuming SimEvent) {
+    /// The result of a run ended at a stop request: how far it got, nothing else.
+    func stoppedResult() -> RunResult {
+        RunResult(metrics: [], series: [], latencyHistogram: [], digest: .zero,
+                  conservation: Conservation(), violations: [], events: events,
+                  simulatedSeconds: Double(now.nanosecondsSinceStart) / 1e9)
+    }
+
+    func handle(_ event: consuming SimEvent) {
         switch consume event {
         case let .deliver(message):
             messagesInFlight -= 1
@@ -139,6 +197,7 @@ public final class Simulator {
         case let .pollTimeout(node, poll): pollTimedOut(Int(node), poll)
         case let .batchDue(node): batchDue(Int(node))
         case .submit: submit()
+        case .submission: takeSubmission()
         case .seriesTick: seriesTick()
         case let .fault(event): handleFault(event)
         }
@@ -175,6 +234,10 @@ public final class Simulator {
             return
         }
         messagesInFlight += 1
+        if sharded && to % shardCount != shard {
+            outbox[to % shardCount].append(Mail(arrival: arrival, message: consume message))
+            return
+        }
         queue.schedule(.deliver(consume message), at: arrival)
     }
 
@@ -182,6 +245,11 @@ public final class Simulator {
 
     private func submit() {
         if let next = workload.nextArrival(after: now) { queue.schedule(.submit, at: next) }
+        submitArrival()
+    }
+
+    /// The workload's arrival at `now`: one transaction, or a conflicting pair, at random live nodes.
+    func submitArrival() {
         guard let origin = randomLiveNode() else { return }
         let input = workload.freshInput()
         if workload.nextIsConflict(), let other = randomLiveNode(excluding: origin) {
@@ -207,6 +275,29 @@ public final class Simulator {
     private func accept(submission tx: Transaction, at node: Int) {
         ledger.append(TransactionLedger.Entry(submitTime: tx.submitTime, origin: Int32(node)), nonce: tx.nonce)
         metrics.submitted += 1
+        if sharded {
+            // The node's shard takes it at `now`, within the window about to run.
+            let owner = shards[node % shardCount]
+            owner.submissions.append(tx)
+            owner.queue.schedule(.submission, at: now)
+        } else {
+            enter(tx, at: node)
+        }
+    }
+
+    /// A sharded run's submission reaches its node.
+    private func takeSubmission() {
+        let tx = submissions[submissionsTaken]
+        submissionsTaken += 1
+        if submissionsTaken == submissions.count {
+            submissions.removeAll(keepingCapacity: true)
+            submissionsTaken = 0
+        }
+        enter(tx, at: Int(tx.origin))
+    }
+
+    /// A submitted transaction enters its node's batch.
+    private func enter(_ tx: Transaction, at node: Int) {
         charge(node, costs.messageNs)
         nodes[node].batch.append(tx)
         if nodes[node].batch.count >= options.batchSize {
@@ -253,14 +344,23 @@ public final class Simulator {
         do { decisions = try nodes[node].engine.add(vertex) } catch { return }
         persist(vertex, at: node)
         metrics.verticesIssued += 1
-        archive[vertex.id] = vertex
         if adversary.tracksConflicts { for tx in batch { adversary.noteIssued(tx, in: vertex.id) } }
-        let polls = nodes[node].pollsRecorded
-        for tx in batch {
-            if let i = ledger.index(tx.nonce), ledger[i].pollsAtIssue < 0 { ledger[i].pollsAtIssue = polls }
+        if sharded {
+            issueLog.append(LoggedIssue(vertex: vertex, polls: nodes[node].pollsRecorded))
+        } else {
+            recordIssued(vertex, polls: nodes[node].pollsRecorded)
         }
         apply(decisions, at: node)
         startPoll(node, pushing: vertex)
+    }
+
+    /// Keeps a vertex just issued in the archive and notes, for the rounds figure, the
+    /// issuer's poll count when its transactions entered its engine.
+    func recordIssued(_ vertex: Vertex, polls: Int64) {
+        archive[vertex.id] = vertex
+        for tx in vertex.transactions {
+            if let i = ledger.index(tx.nonce), ledger[i].pollsAtIssue < 0 { ledger[i].pollsAtIssue = polls }
+        }
     }
 
     /// Whether `node` has `optimalProcessing` vertices processing (never, without a limit).

@@ -76,14 +76,15 @@ extension Simulator {
         var sizeSum = 0.0, sizeMax = 0.0
         var live = 0
         for node in nodes.indices {
-            if nodes[node].alive { storage.expire(node, at: localTime(node).nanoseconds) }
-            let interval = storage.takeInterval(node, at: now.nanoseconds, width: widthNs)
+            let owner = sharded ? shards[node % shardCount] : self
+            if nodes[node].alive { owner.storage.expire(node, at: localTime(node).nanoseconds) }
+            let interval = owner.storage.takeInterval(node, at: now.nanoseconds, width: widthNs)
             guard nodes[node].alive else { continue }
             live += 1
             let write = Double(interval.written) / megabyte / seconds
             let read = Double(interval.read) / megabyte / seconds
             let busy = Double(interval.busyNs) / Double(widthNs) * 100
-            let size = Double(storage.storeBytes(node)) / megabyte
+            let size = Double(owner.storage.storeBytes(node)) / megabyte
             writeSum += write; writeMax = max(writeMax, write)
             readMax = max(readMax, read)
             busySum += busy; busyMax = max(busyMax, busy)
@@ -91,8 +92,12 @@ extension Simulator {
         }
         let n = Double(max(1, live))
         let second = Double(now.nanoseconds) / 1e9
-        let waitMs = Double(storage.intervalWaitMax) / 1e6
+        var waitMs = Double(storage.intervalWaitMax) / 1e6
         storage.resetIntervalWait()
+        for other in shards.dropFirst() {
+            waitMs = max(waitMs, Double(other.storage.intervalWaitMax) / 1e6)
+            other.storage.resetIntervalWait()
+        }
         metrics.series.append(SeriesSample(second: second, name: "disk.write.mean", value: writeSum / n))
         metrics.series.append(SeriesSample(second: second, name: "disk.utilization.max", value: busyMax))
         metrics.series.append(SeriesSample(second: second, name: "disk.wait.max", value: waitMs))

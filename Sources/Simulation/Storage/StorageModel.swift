@@ -116,6 +116,18 @@ struct StorageModel {
         for node in disks.indices { _ = takeInterval(node, at: time, width: 0) }
     }
 
+    /// Adds what another copy of the model measured to this one's run figures: in a
+    /// sharded run each shard's copy works the disks of its own nodes.
+    mutating func absorbFigures(of other: StorageModel) {
+        waits.add(other.waits)
+        intervalWaitMax = max(intervalWaitMax, other.intervalWaitMax)
+        storedBytes += other.storedBytes
+        deviceWrittenBytes += other.deviceWrittenBytes
+        deviceReadBytes += other.deviceReadBytes
+        compactions += other.compactions
+        reclaimedBytes += other.reclaimedBytes
+    }
+
     private mutating func note(wait: Int64, at time: Int64) {
         if wait > intervalWaitMax { intervalWaitMax = wait }
         if time >= warmupEnd { _ = waits.record(UInt64(max(0, wait) / 1_000)) }

@@ -1,0 +1,214 @@
+import ConsensusCore
+import Dispatch
+
+/// A sharded run: the nodes are split into `options.shards` shards (node `n`
+/// is shard `n % shards`'s), each with its own simulator and event queue, run by
+/// their own threads through windows of simulated time one shortest link latency long.
+///
+/// Why that is exact: nothing a node does reaches another node sooner than the shortest
+/// link latency after it acted, so within a window each shard's events depend only on
+/// what was sent before the window began. Messages to another shard's nodes wait in
+/// the sender's outbox until the window ends, and then enter the receiver's queue. What
+/// shards share is kept out of the window:
+/// - the workload: the first shard draws the window's arrivals before it starts and
+///   hands each transaction to its origin's shard as a `.submission` event at its time;
+/// - the bookkeeping of decisions (ledger, safety checker, latency and finality, the
+///   digest) and of issued vertices (archive, rounds): logged in the window and booked at
+///   its end by the first shard, decisions in order of their time (then shard,
+///   then order within it), so that finality is the time of the last acceptance;
+/// - the series ticks, taken between windows (windows end at every tick).
+///
+/// A sharded run is as deterministic as a one-queue run: the same options give the
+/// same digest whether the shards run on one core or many. It is not the same run as
+/// with another shard count: each shard draws loss and jitter from its own stream,
+/// and simultaneous events may come in another order.
+///
+/// Runs with faults, Byzantine nodes, detection or a memory limit share more (the
+/// adversary's view, reputations, link filters, node crashes) and are not sharded.
+extension Simulator {
+    /// Runs the shards window by window to the end of `options.duration`.
+    func runSharded(progressEvery: Int, progress: ((SimulationProgress) -> Void)?) -> RunResult {
+        shards = [self] + (1..<shardCount).map { Simulator(shard: $0, of: self) }
+        for simulator in shards { simulator.outbox = Array(repeating: [], count: shardCount) }
+        defer { shards = [] }      // the list holds this simulator too
+        let window = network.shortestLatency
+        let end = SimInstant.zero + options.duration
+        let stop = end + .nanoseconds(1)     // events at `end` itself run, as in the one-queue loop
+        var arrival = workload.nextArrival(after: .zero)
+        var tick = SimInstant.zero + options.seriesInterval
+        var start = SimInstant.zero
+        var reported = 0
+        while start < stop {
+            let bound = min(start + window, tick, stop)
+            while let time = arrival, time < bound {
+                now = time
+                arrival = workload.nextArrival(after: time)
+                submitArrival()
+            }
+            runWindow(until: bound)
+            exchange()
+            start = bound
+            now = bound
+            if bound == tick {
+                seriesTick(scheduling: false)
+                tick = tick + options.seriesInterval
+            }
+            let handled = shards.reduce(0) { $0 + $1.events }
+            if handled / progressEvery > reported {
+                reported = handled / progressEvery
+                progress?(SimulationProgress(simulated: min(now, end) - .zero, total: options.duration, events: handled))
+                if stopRequested {
+                    stoppedEarly = true
+                    events = handled
+                    now = min(now, end)
+                    return stoppedResult()
+                }
+            }
+        }
+        now = end
+        gatherShards()
+        return metrics.finish(simulator: self)
+    }
+
+    /// Runs every shard's events before `bound`: on their own threads, or one after the
+    /// other when `shardThreads` is false (the same result).
+    private func runWindow(until bound: SimInstant) {
+        if shardThreads {
+            let crew = ShardCrew(shards)
+            DispatchQueue.concurrentPerform(iterations: crew.members.count) { crew.members[$0].runEvents(before: bound) }
+        } else {
+            for simulator in shards { simulator.runEvents(before: bound) }
+        }
+    }
+
+    /// Handles this shard's events before `bound`.
+    func runEvents(before bound: SimInstant) {
+        while let (time, event) = queue.popNext(before: bound) {
+            now = time
+            events += 1
+            handle(consume event)
+        }
+    }
+
+    /// Between windows: delivers the outboxes into their shards' queues (senders in
+    /// shard order) and books the window's issued vertices and decisions.
+    private func exchange() {
+        for receiver in shards {
+            for sender in shards where sender !== receiver {
+                for mail in sender.outbox[receiver.shard] {
+                    receiver.queue.schedule(.deliver(mail.message), at: mail.arrival)
+                }
+                sender.outbox[receiver.shard].removeAll(keepingCapacity: true)
+            }
+        }
+        for simulator in shards {
+            for issue in simulator.issueLog { recordIssued(issue.vertex, polls: issue.polls) }
+            simulator.issueLog.removeAll(keepingCapacity: true)
+        }
+        var logged: [(shard: Int, index: Int)] = []
+        for simulator in shards {
+            for index in simulator.decisionLog.indices { logged.append((simulator.shard, index)) }
+        }
+        guard !logged.isEmpty else { return }
+        logged.sort { a, b in
+            let x = shards[a.shard].decisionLog[a.index].at, y = shards[b.shard].decisionLog[b.index].at
+            return x != y ? x < y : (a.shard, a.index) < (b.shard, b.index)
+        }
+        for (shard, index) in logged {
+            let decision = shards[shard].decisionLog[index]
+            record(decision.tx, accepted: decision.accepted, by: Int(decision.node), at: decision.at, polls: decision.polls)
+        }
+        for simulator in shards { simulator.decisionLog.removeAll(keepingCapacity: true) }
+    }
+
+    /// At the end of a sharded run: the other shards' counters and disks' figures
+    /// added to the first one's, which makes the run's result.
+    private func gatherShards() {
+        for other in shards.dropFirst() {
+            events += other.events
+            messagesInFlight += other.messagesInFlight
+            metrics.sent += other.metrics.sent
+            metrics.delivered += other.metrics.delivered
+            metrics.dropped += other.metrics.dropped
+            metrics.verticesIssued += other.metrics.verticesIssued
+            metrics.refusedVertices += other.metrics.refusedVertices
+            metrics.pollTimeouts += other.metrics.pollTimeouts
+            other.storage.settle(at: now.nanoseconds)
+            storage.absorbFigures(of: other.storage)
+        }
+    }
+
+    /// Messages in flight in the whole run.
+    var messagesInFlightEverywhere: Int {
+        sharded ? shards.reduce(0) { $0 + $1.messagesInFlight } : messagesInFlight
+    }
+}
+
+extension SimulationOptions {
+    /// Why these options cannot be run in `shards` shards, or nil when they can.
+    public var shardProblem: String? {
+        guard shards != 1 else { return nil }
+        guard shards >= 1 else { return "shards must be at least 1 (got \(shards))" }
+        guard shards <= nodes else {
+            return "shards (\(shards)) must not exceed the node count (\(nodes))"
+        }
+        guard network.minLatency >= .microseconds(10) else {
+            return "shards > 1 needs a shortest link latency of at least 10µs (got \(network.minLatency)): "
+                + "the shards wait for each other that often"
+        }
+        var shared: [String] = []
+        if !faults.isEmpty { shared.append("faults") }
+        if memoryLimitMB != nil { shared.append("a memory limit") }
+        if byzantine.count(of: nodes) > 0 { shared.append("Byzantine nodes") }
+        if detection.enabled { shared.append("detection") }
+        guard shared.isEmpty else {
+            return "shards > 1 needs a run without faults, Byzantine nodes, detection or a memory limit; "
+                + "this one has \(shared.joined(separator: ", "))"
+        }
+        return nil
+    }
+}
+
+/// A message to another shard's node, held until the window ends.
+struct Mail {
+    let arrival: SimInstant
+    let message: Message
+}
+
+/// A decision logged in a window, booked at its end.
+struct LoggedDecision {
+    let at: SimInstant
+    let tx: Transaction
+    let node: Int32
+    let accepted: Bool
+    let polls: Int64
+}
+
+/// A vertex issued in a window, booked at its end.
+struct LoggedIssue {
+    let vertex: Vertex
+    let polls: Int64
+}
+
+/// Every vertex issued in a run, by id.
+///
+/// A class, so that a sharded run's shards share one: it is written only between
+/// windows, and only read while they run.
+final class VertexArchive {
+    private var vertices = Hash256Map<Vertex>()
+
+    subscript(id: Hash256) -> Vertex? {
+        get { vertices[id] }
+        set { vertices[id] = newValue }
+    }
+}
+
+/// The shards handed to the threads of one window.
+///
+/// Unchecked: the simulators are not thread-safe in general. Within a window each one
+/// touches its own nodes, queue, outboxes, logs and counters, and reads only what no one
+/// writes until the window ends (the options, the archive, the nodes' immutable vertices).
+private struct ShardCrew: @unchecked Sendable {
+    let members: [Simulator]
+    init(_ members: [Simulator]) { self.members = members }
+}
