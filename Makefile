@@ -41,14 +41,16 @@ bench: release
 ## Prints sim.events, sim.eventsPerSecond, sim.speedup (simulated ÷ wall) and sim.rssMB.
 ## Run (b) stops at its targets (BENCH_SIM_B_LIMITS, default 5 minutes and 4 GiB) and then
 ## says how far it got. BENCH_SIM_DURATION=10s shortens both runs (each has a 5 s warm-up).
+## BENCH_SIM_SHARDS (default 2, this machine's cores) splits the nodes over that many threads.
 BENCH_SIM_DURATION ?=
 BENCH_SIM_B_LIMITS ?= --wall-limit 5m --memory-limit 4GiB
+BENCH_SIM_SHARDS ?= 2
 bench-sim: release
 	@db=$$(mktemp -d)/bench-sim.db; \
 	for f in scenarios/bench/sim-a-lan-1000.json scenarios/bench/sim-b-wan-10000.json; do \
 		limits=""; case $$f in *sim-b-*) limits="$(BENCH_SIM_B_LIMITS)";; esac; \
 		echo "$$f"; \
-		if $(BIN) run $$f --db $$db $(if $(BENCH_SIM_DURATION),--duration $(BENCH_SIM_DURATION)) $$limits > /dev/null; then \
+		if $(BIN) run $$f --db $$db --shards $(BENCH_SIM_SHARDS) $(if $(BENCH_SIM_DURATION),--duration $(BENCH_SIM_DURATION)) $$limits > /dev/null; then \
 			$(BIN) show latest --db $$db | grep -E '^ *(sim\.(events|eventsPerSecond|speedup|rssMB|wallSeconds)) '; \
 		fi; \
 	done

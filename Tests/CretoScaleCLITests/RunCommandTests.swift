@@ -109,6 +109,17 @@ struct RunCommandTests {
         #expect(first.metrics.filter(\.deterministic) == second.metrics.filter(\.deterministic))
         #expect(otherSeed.seed == 2)
         #expect(otherSeed.digest != first.digest)
+
+        // Two shards: another run, reproducible, and recorded as such.
+        for _ in 0..<2 {
+            let result = try Tool.run(["run", file, "--shards", "2", "--db", database], in: scratch.url)
+            try #require(result.status == 0, "--shards 2: \(result.stderr)")
+        }
+        let sharded = try Self.shown("4", database: database, in: scratch)
+        let shardedAgain = try Self.shown("5", database: database, in: scratch)
+        #expect(sharded.digest == shardedAgain.digest)
+        #expect(sharded.digest != first.digest)
+        #expect(sharded.overrides["shards"] == "2")
     }
 
     @Test func unmetCriterionExitsOneAndIsRecordedAsFailed() throws {
@@ -133,7 +144,7 @@ struct RunCommandTests {
 
     /// Inputs `run` must refuse before it simulates or touches the database.
     enum BadInput: String, CaseIterable, CustomTestStringConvertible {
-        case unknownKey, malformedJSON, badDuration, missingFile, badMemoryLimit
+        case unknownKey, malformedJSON, badDuration, missingFile, badMemoryLimit, zeroShards, shardsWithByzantineNodes
 
         var testDescription: String { rawValue }
 
@@ -145,6 +156,8 @@ struct RunCommandTests {
             case .badDuration: "--duration '5 fortnights'"
             case .missingFile: "no-such-scenario.json"
             case .badMemoryLimit: "--memory-limit '4XB'"
+            case .zeroShards: "--shards 0"
+            case .shardsWithByzantineNodes: "byzantine.json: --shards 2: shards > 1 needs a run without"
             }
         }
 
@@ -163,6 +176,12 @@ struct RunCommandTests {
                 return ["run", scratch.path("no-such-scenario.json")]
             case .badMemoryLimit:
                 return ["run", try scratch.write("tiny.json", RunCommandTests.tinyScenario()), "--memory-limit", "4XB"]
+            case .zeroShards:
+                return ["run", try scratch.write("tiny.json", RunCommandTests.tinyScenario()), "--shards", "0"]
+            case .shardsWithByzantineNodes:
+                let text = RunCommandTests.tinyScenario().replacingOccurrences(
+                    of: #""nodes": 20,"#, with: #""nodes": 20, "byzantine": { "fraction": 0.1 },"#)
+                return ["run", try scratch.write("byzantine.json", text), "--shards", "2"]
             }
         }
     }
