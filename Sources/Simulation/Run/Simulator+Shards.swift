@@ -8,7 +8,8 @@ import Dispatch
 /// Why that is exact: nothing a node does reaches another node sooner than the shortest
 /// link latency after it acted, so within a window each shard's events depend only on
 /// what was sent before the window began. Messages to another shard's nodes wait in
-/// the sender's outbox until the window ends, and then enter the receiver's queue. What
+/// the sender's outbox until the window ends; the receiver takes them into its queue as
+/// the next window starts (their arrival is not earlier than that). What
 /// shards share is kept out of the window:
 /// - the workload: the first shard draws the window's arrivals before it starts and
 ///   hands each transaction to its origin's shard as a `.submission` event at its time;
@@ -29,7 +30,10 @@ extension Simulator {
     /// Runs the shards window by window to the end of `options.duration`.
     func runSharded(progressEvery: Int, progress: ((SimulationProgress) -> Void)?) -> RunResult {
         shards = [self] + (1..<shardCount).map { Simulator(shard: $0, of: self) }
-        for simulator in shards { simulator.outbox = Array(repeating: [], count: shardCount) }
+        for simulator in shards { simulator.outbox = (0..<shardCount).map { _ in Mailbox() } }
+        for simulator in shards {
+            simulator.inbox = shards.filter { $0 !== simulator }.map { $0.outbox[simulator.shard] }
+        }
         defer { shards = [] }      // the list holds this simulator too
         let window = network.shortestLatency
         let end = SimInstant.zero + options.duration
@@ -45,8 +49,9 @@ extension Simulator {
                 arrival = workload.nextArrival(after: time)
                 submitArrival()
             }
+            for simulator in shards { simulator.windowIsOdd.toggle() }
             runWindow(until: bound)
-            exchange()
+            bookWindow()
             start = bound
             now = bound
             if bound == tick {
@@ -81,8 +86,12 @@ extension Simulator {
         }
     }
 
-    /// Handles this shard's events before `bound`.
+    /// Takes the messages the other shards sent this one in the last window (in shard
+    /// order), then handles this shard's events before `bound`.
     func runEvents(before bound: SimInstant) {
+        for box in inbox {
+            if windowIsOdd { take(&box.even) } else { take(&box.odd) }
+        }
         while let (time, event) = queue.popNext(before: bound) {
             now = time
             events += 1
@@ -90,17 +99,14 @@ extension Simulator {
         }
     }
 
-    /// Between windows: delivers the outboxes into their shards' queues (senders in
-    /// shard order) and books the window's issued vertices and decisions.
-    private func exchange() {
-        for receiver in shards {
-            for sender in shards where sender !== receiver {
-                for mail in sender.outbox[receiver.shard] {
-                    receiver.queue.schedule(.deliver(mail.message), at: mail.arrival)
-                }
-                sender.outbox[receiver.shard].removeAll(keepingCapacity: true)
-            }
-        }
+    /// Moves mail into this shard's queue.
+    private func take(_ mail: inout [Mail]) {
+        for item in mail { queue.schedule(.deliver(item.message), at: item.arrival) }
+        mail.removeAll(keepingCapacity: true)
+    }
+
+    /// Between windows: books the window's issued vertices and decisions.
+    private func bookWindow() {
         for simulator in shards {
             for issue in simulator.issueLog { recordIssued(issue.vertex, polls: issue.polls) }
             simulator.issueLog.removeAll(keepingCapacity: true)
@@ -175,6 +181,14 @@ struct Mail {
     let message: Message
 }
 
+/// The messages one shard sends another. A class, shared by the two: in each window the
+/// sender fills one side (the even or the odd windows') while the receiver, on its own
+/// thread, empties the other, which the sender filled in the window before.
+final class Mailbox {
+    var even: [Mail] = []
+    var odd: [Mail] = []
+}
+
 /// A decision logged in a window, booked at its end.
 struct LoggedDecision {
     let at: SimInstant
@@ -206,8 +220,9 @@ final class VertexArchive {
 /// The shards handed to the threads of one window.
 ///
 /// Unchecked: the simulators are not thread-safe in general. Within a window each one
-/// touches its own nodes, queue, outboxes, logs and counters, and reads only what no one
-/// writes until the window ends (the options, the archive, the nodes' immutable vertices).
+/// touches its own nodes, queue, outboxes' contents, inbound mailboxes, logs and counters,
+/// and reads only what no one writes until the window ends (the options, the archive, the
+/// nodes' immutable vertices).
 private struct ShardCrew: @unchecked Sendable {
     let members: [Simulator]
     init(_ members: [Simulator]) { self.members = members }

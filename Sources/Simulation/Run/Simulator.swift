@@ -64,8 +64,13 @@ public final class Simulator {
     let shardCount: Int
     /// Every shard's simulator, this one first, while a sharded run lasts; empty otherwise.
     var shards: [Simulator] = []
-    /// Messages to other shards' nodes, by destination shard, until the window ends.
-    var outbox: [[Mail]] = []
+    /// Messages to other shards' nodes, by destination shard (this shard's own box unused),
+    /// until the receiver takes them at the start of the next window.
+    var outbox: [Mailbox] = []
+    /// The other shards' boxes of messages to this one, in shard order.
+    var inbox: [Mailbox] = []
+    /// Whether the window being run is an odd-numbered one (which side of the mailboxes it fills).
+    var windowIsOdd = false
     /// Decisions whose bookkeeping (ledger, safety, figures, digest) waits for the window's end.
     var decisionLog: [LoggedDecision] = []
     /// Vertices issued in the window, for the archive and the ledger at its end.
@@ -235,7 +240,10 @@ public final class Simulator {
         }
         messagesInFlight += 1
         if sharded && to % shardCount != shard {
-            outbox[to % shardCount].append(Mail(arrival: arrival, message: consume message))
+            let box = outbox[to % shardCount]
+            if windowIsOdd { box.odd.append(Mail(arrival: arrival, message: consume message)) } else {
+                box.even.append(Mail(arrival: arrival, message: consume message))
+            }
             return
         }
         queue.schedule(.deliver(consume message), at: arrival)
