@@ -350,8 +350,12 @@ struct EventQueueTests {
                     tickets[random.nextInt(below: tickets.count)] = ticket
                 }
             } else if action < 92 {
-                let actual = queue.popNext()
-                let expected = reference.pop()
+                // Half the pops are bounded, by an instant near the front (a window's end).
+                let bounded = random.nextBelow(2) == 0
+                let bound = now + Int64(random.nextBelow(UInt64(2 * width)))
+                let actual = bounded ? queue.popNext(before: instant(bound)) : queue.popNext()
+                let held = bounded && (reference.peekTime.map { $0 >= bound } ?? true)
+                let expected = held ? nil : reference.pop()
                 try #require(actual?.time.nanosecondsSinceStart == expected?.time, "step \(step)")
                 try #require(actual?.event == expected?.payload, "step \(step)")
                 if let expected { now = expected.time }

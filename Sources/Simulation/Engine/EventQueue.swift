@@ -186,14 +186,29 @@ public struct EventQueue<Event>: ~Copyable {
     /// none is pending. Cancelled events reached on the way are discarded.
     @inline(__always)
     public mutating func popNext() -> (time: SimInstant, event: Event)? {
+        pop(before: 0, bounded: false)
+    }
+
+    /// Removes and returns the earliest pending event that has not been cancelled if it comes
+    /// before `bound`; `nil` when none is pending or the earliest comes at `bound` or later
+    /// (it then stays).
+    @inline(__always)
+    public mutating func popNext(before bound: SimInstant) -> (time: SimInstant, event: Event)? {
+        pop(before: bound.nanosecondsSinceStart, bounded: true)
+    }
+
+    @inline(__always)
+    private mutating func pop(before limit: Int64, bounded: Bool) -> (time: SimInstant, event: Event)? {
         // Without an uncancelled event, stop before discarding anything: a discarded event's
         // cancellation record may only be dropped once a later event has been delivered.
         if storedCount == cancelledStoredCount { return nil }
         while true {
             let entry: Entry
             if ring.hasRun && (besideRun.isEmpty || ring.runFirstPrecedes(besideRun.storage[0])) {
+                if bounded && ring.runFirst.time >= limit { return nil }
                 entry = ring.removeRunFirst()
             } else if !besideRun.isEmpty {
+                if bounded && besideRun.storage[0].time >= limit { return nil }
                 entry = besideRun.popMinimum().unsafelyUnwrapped
             } else {
                 advance()
@@ -211,14 +226,6 @@ public struct EventQueue<Event>: ~Copyable {
             if !discardedAhead.isEmpty { releaseDiscarded() }
             return (SimInstant(nanosecondsSinceStart: entry.time), (consume entry).event)
         }
-    }
-
-    /// Removes and returns the earliest pending event if it comes before `bound`; `nil` when
-    /// none is pending or the earliest comes at `bound` or later (it then stays).
-    @inline(__always)
-    public mutating func popNext(before bound: SimInstant) -> (time: SimInstant, event: Event)? {
-        guard let time = peekTime(), time < bound else { return nil }
-        return popNext()
     }
 
     /// The time of the event ``popNext()`` would return next, or `nil` if none is pending.

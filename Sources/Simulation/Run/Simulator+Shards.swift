@@ -99,9 +99,18 @@ extension Simulator {
         }
     }
 
-    /// Moves mail into this shard's queue.
+    /// Moves mail into this shard's queue, emptying the list (its storage is kept).
     private func take(_ mail: inout [Mail]) {
-        for item in mail { queue.schedule(.deliver(item.message), at: item.arrival) }
+        // Each item is moved out of the list and a placeholder without references moved in,
+        // so that neither the scheduling nor the emptying retains or releases what it carries.
+        mail.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for index in 0..<buffer.count {
+                let (arrival, event) = (base + index).move()
+                (base + index).initialize(to: (.zero, .submission))
+                queue.schedule(consume event, at: arrival)
+            }
+        }
         mail.removeAll(keepingCapacity: true)
     }
 
@@ -175,11 +184,9 @@ extension SimulationOptions {
     }
 }
 
-/// A message to another shard's node, held until the window ends.
-struct Mail {
-    let arrival: SimInstant
-    let message: Message
-}
+/// A message to another shard's node, held until the window ends: its arrival and its
+/// delivery event.
+typealias Mail = (arrival: SimInstant, event: SimEvent)
 
 /// The messages one shard sends another. A class, shared by the two: in each window the
 /// sender fills one side (the even or the odd windows') while the receiver, on its own

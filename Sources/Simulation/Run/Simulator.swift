@@ -241,8 +241,8 @@ public final class Simulator {
         messagesInFlight += 1
         if sharded && to % shardCount != shard {
             let box = outbox[to % shardCount]
-            if windowIsOdd { box.odd.append(Mail(arrival: arrival, message: consume message)) } else {
-                box.even.append(Mail(arrival: arrival, message: consume message))
+            if windowIsOdd { box.odd.append((arrival, .deliver(consume message))) } else {
+                box.even.append((arrival, .deliver(consume message)))
             }
             return
         }
