@@ -108,10 +108,10 @@ extension Simulator {
 
     /// Books a node's acceptances for the fault measurements: the acceptance log, catch-up,
     /// agreement after a fault, and whether each side of a partition kept deciding.
-    func observeForFaults(_ decisions: Decisions, at node: Int) {
-        guard faults.enabled, !decisions.acceptedTransactions.isEmpty else { return }
+    /// `now` is when the node decided; `decidedAt` when its decision counts (its records durable).
+    func observeForFaults(_ accepted: [Transaction], at node: Int, now: SimInstant, decidedAt: SimInstant) {
         let live = Int32(metrics.liveNodes)
-        for tx in decisions.acceptedTransactions {
+        for tx in accepted {
             var position = faults.log.position(of: tx.nonce)
             if let known = position {
                 faults.log[known].acceptedBy += 1
@@ -129,12 +129,13 @@ extension Simulator {
             }
             if faults.rejoinStart[node] >= 0, faults.rejoinMissing[node].remove(tx.nonce) != nil,
                faults.rejoinMissing[node].isEmpty {
-                faults.rejoinSeconds.append(Double(outputTime(node).nanoseconds - faults.rejoinStart[node]) / 1e9)
+                faults.rejoinSeconds.append(Double(decidedAt.nanoseconds - faults.rejoinStart[node]) / 1e9)
                 faults.rejoinStart[node] = -1
                 faults.catchingUp[node] = false
+                faultsChanged = true
             }
         }
-        finishRecoveries(at: outputTime(node))
+        finishRecoveries(at: decidedAt)
     }
 
     // MARK: - Agreement after a fault

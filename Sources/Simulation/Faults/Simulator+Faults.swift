@@ -11,9 +11,9 @@ extension Simulator {
     func startFaults() {
         guard faults.enabled else { return }
         for (index, spec) in faults.specs.enumerated() where spec.start < options.duration {
-            queue.schedule(.fault(.begin(Int32(index))), at: SimInstant.zero + spec.start)
+            scheduleFault(.begin(Int32(index)), at: SimInstant.zero + spec.start)
         }
-        queue.schedule(.fault(.tick), at: SimInstant.zero + Self.faultTickInterval)
+        scheduleFault(.tick, at: SimInstant.zero + Self.faultTickInterval)
     }
 
     func handleFault(_ event: FaultEvent) {
@@ -26,17 +26,23 @@ extension Simulator {
         }
     }
 
+    /// Schedules a fault event: in the event queue, or in a sharded run in the queue of
+    /// events taken between windows.
+    func scheduleFault(_ event: FaultEvent, at time: SimInstant) {
+        if sharded { controlQueue.schedule(event, at: time) } else { queue.schedule(.fault(event), at: time) }
+    }
+
     // MARK: - Occurrences
 
     private func beginOccurrence(_ index: Int) {
         let spec = faults.specs[index]
         faults.occurrences[index] += 1
         // The end first: with `for` equal to `every` it must come before the next start.
-        if let length = spec.length { queue.schedule(.fault(.end(Int32(index))), at: now + length) }
+        if let length = spec.length { scheduleFault(.end(Int32(index)), at: now + length) }
         if let every = spec.every {
             let next = now + every
             let stop = SimInstant.zero + min(spec.until ?? options.duration, options.duration)
-            if next < stop { queue.schedule(.fault(.begin(Int32(index))), at: next) }
+            if next < stop { scheduleFault(.begin(Int32(index)), at: next) }
         }
         switch spec.action {
         case let .crash(wipesStorage):
@@ -138,7 +144,8 @@ extension Simulator {
         }
         faults.catchingUp[node] = false
         faults.rejoinMissing[node] = []
-        for poll in state.polls { queue.cancel(poll.timeout) }
+        let home = home(of: node)
+        for poll in state.polls { home.queue.cancel(poll.timeout) }
         state.polls = []
         state.pending.removeAll()
         state.waitingOn.removeAll()
@@ -148,7 +155,7 @@ extension Simulator {
         let unfinished = max(.zero, state.cpuFreeAt - now)
         state.cpuBacklogNs = max(0, state.cpuBacklogNs - unfinished.nanoseconds)
         state.cpuFreeAt = now
-        storage.stop(node, at: now.nanoseconds)
+        home.storage.stop(node, at: now.nanoseconds)
     }
 
     /// Brings `node` back: from its storage (the engine releases what a restarted node would
@@ -158,6 +165,7 @@ extension Simulator {
     func restart(_ node: Int, wipingStorage: Bool) {
         guard !nodes[node].alive else { return }
         let state = nodes[node]
+        let home = home(of: node)
         let downSince = faults.downSince[node]
         faults.downIntervals[node].append((start: downSince, end: now.nanoseconds))
         faults.downtimeTotal += now.nanoseconds - downSince
@@ -174,19 +182,19 @@ extension Simulator {
             state.acceptedSincePrune = 0
             faults.storageLosses += 1
             faults.storageSince[node] = now.nanoseconds
-            storage.replace(node, at: now.nanoseconds)
+            home.storage.replace(node, at: now.nanoseconds)
         } else {
             _ = state.engine.prune()
-            storage.recover(node, at: now.nanoseconds)
+            home.storage.recover(node, at: now.nanoseconds)
         }
         state.alive = true
         if !adversary.isByzantine[node] { metrics.liveNodes += 1 }
         beginRejoin(node, downSince: downSince, wiped: wipingStorage)
         if !state.batch.isEmpty && !state.batchTimerArmed {
             state.batchTimerArmed = true
-            queue.schedule(.batchDue(node: Int32(node)), at: now + timer(node, options.batchInterval))
+            home.queue.schedule(.batchDue(node: Int32(node)), at: now + timer(node, options.batchInterval))
         }
-        startPoll(node, pushing: nil)
+        home.startPoll(node, pushing: nil)
     }
 
     // MARK: - Partitions
@@ -256,7 +264,7 @@ extension Simulator {
     // MARK: - Periodic checks
 
     private func faultTick() {
-        queue.schedule(.fault(.tick), at: now + Self.faultTickInterval)
+        scheduleFault(.tick, at: now + Self.faultTickInterval)
         if faults.baseMemoryLimit > 0 || !faults.pressureLimit.isEmpty {
             for node in nodes.indices where nodes[node].alive {
                 let limit = faults.memoryLimit(of: node)
@@ -265,13 +273,13 @@ extension Simulator {
                 if held > limit {
                     faults.oomKills += 1
                     crash(node, injected: false)
-                    queue.schedule(.fault(.restartAfterOOM(Int32(node))), at: now + options.restartAfterOOM)
+                    scheduleFault(.restartAfterOOM(Int32(node)), at: now + options.restartAfterOOM)
                 }
             }
         }
         // A node still catching up with nothing to poll asks again (its first answers may have been lost).
         for node in nodes.indices where faults.catchingUp[node] && nodes[node].alive && nodes[node].polls.isEmpty {
-            startPoll(node, pushing: nil)
+            home(of: node).startPoll(node, pushing: nil)
         }
         recheckRecoveries()
         trimAcceptanceLog()

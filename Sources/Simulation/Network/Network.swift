@@ -78,6 +78,17 @@ public struct Network: Sendable {
         return copy
     }
 
+    /// Takes `other`'s link state (partitions, latency factors, extra loss), keeping this
+    /// copy's upload queues and random stream: a shard's copy after a fault changed the run's.
+    mutating func adoptLinks(of other: Network) {
+        partitionGroup = other.partitionGroup
+        oneWayPartition = other.oneWayPartition
+        latencyFactor = other.latencyFactor
+        extraLossRate = other.extraLossRate
+        nodeLatencyFactor = other.nodeLatencyFactor
+        nodeExtraLoss = other.nodeExtraLoss
+    }
+
     /// A lower bound of every message's delay, loss aside, while no fault slows or cuts
     /// links: the shortest base latency of any link (jitter and upload queues only add).
     public var shortestLatency: SimDuration {

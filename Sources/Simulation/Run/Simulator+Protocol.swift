@@ -336,14 +336,14 @@ extension Simulator {
         let polls = nodes[node].pollsRecorded
         for tx in decisions.acceptedTransactions where honest {
             if sharded {
-                decisionLog.append(LoggedDecision(at: at, tx: tx, node: Int32(node), accepted: true, polls: polls))
+                decisionLog.append(LoggedDecision(at: at, node: Int32(node), what: .accepted(tx, polls: polls)))
             } else {
                 record(tx, accepted: true, by: node, at: at, polls: polls)
             }
         }
         for tx in decisions.rejectedTransactions where honest {
             if sharded {
-                decisionLog.append(LoggedDecision(at: at, tx: tx, node: Int32(node), accepted: false, polls: polls))
+                decisionLog.append(LoggedDecision(at: at, node: Int32(node), what: .rejected(tx)))
             } else {
                 record(tx, accepted: false, by: node, at: at, polls: polls)
             }
@@ -356,7 +356,14 @@ extension Simulator {
                 queue.schedule(.batchDue(node: Int32(node)), at: now + timer(node, options.batchInterval))
             }
         }
-        if honest { observeForFaults(decisions, at: node) }
+        if honest && faults.enabled && !decisions.acceptedTransactions.isEmpty {
+            if sharded {
+                // Booked in order of decision time, which then stands for the time of deciding.
+                decisionLog.append(LoggedDecision(at: at, node: Int32(node), what: .observed(decisions.acceptedTransactions)))
+            } else {
+                observeForFaults(decisions.acceptedTransactions, at: node, now: now, decidedAt: at)
+            }
+        }
         nodes[node].acceptedSincePrune += decisions.acceptedVertices.count
         if options.pruning && nodes[node].acceptedSincePrune >= 16 {
             nodes[node].acceptedSincePrune = 0

@@ -17,15 +17,20 @@ import Dispatch
 ///   digest) and of issued vertices (archive, rounds): logged in the window and booked at
 ///   its end by the first shard, decisions in order of their time (then shard,
 ///   then order within it), so that finality is the time of the last acceptance;
-/// - the series ticks, taken between windows (windows end at every tick).
+/// - the series ticks, taken between windows (windows end at every tick);
+/// - fault events (crashes, restarts, partitions, latency, loss, CPU, memory and clock
+///   faults, the memory checks): in their own queue, taken between windows (windows end at
+///   each) by the first shard, acting on each node through its shard's queue and disks;
+///   the fault and link state is then copied to every shard. The fault measurements are
+///   booked with the decisions.
 ///
 /// A sharded run is as deterministic as a one-queue run: the same options give the
 /// same digest whether the shards run on one core or many. It is not the same run as
 /// with another shard count: each shard draws loss and jitter from its own stream,
 /// and simultaneous events may come in another order.
 ///
-/// Runs with faults, Byzantine nodes, detection or a memory limit share more (the
-/// adversary's view, reputations, link filters, node crashes) and are not sharded.
+/// Runs with Byzantine nodes or detection share more within a window (the colluders'
+/// view of every honest node, reputations) and are not sharded.
 extension Simulator {
     /// Runs the shards window by window to the end of `options.duration`.
     func runSharded(progressEvery: Int, progress: ((SimulationProgress) -> Void)?) -> RunResult {
@@ -42,8 +47,19 @@ extension Simulator {
         var tick = SimInstant.zero + options.seriesInterval
         var start = SimInstant.zero
         var reported = 0
+        startFaults()
         while start < stop {
-            let bound = min(start + window, tick, stop)
+            if let due = controlQueue.peekTime(), due <= start {
+                // Fault events, between windows: every shard's clock stands at their time.
+                for simulator in shards { simulator.now = start }
+                while let (time, event) = controlQueue.popNext(before: start + .nanoseconds(1)) {
+                    now = time
+                    handleFault(event)
+                }
+                faultsChanged = true
+            }
+            if faultsChanged { shareFaults() }
+            let bound = min(start + window, tick, controlQueue.peekTime() ?? stop, stop)
             while let time = arrival, time < bound {
                 now = time
                 arrival = workload.nextArrival(after: time)
@@ -73,6 +89,27 @@ extension Simulator {
         now = end
         gatherShards()
         return metrics.finish(simulator: self)
+    }
+
+    /// Gives every shard the run's fault state and link state (the first shard's, which the
+    /// fault events change), after gathering the largest clock error the shards saw.
+    private func shareFaults() {
+        for other in shards.dropFirst() {
+            faults.largestTimestampError = max(faults.largestTimestampError, other.faults.largestTimestampError)
+        }
+        for other in shards.dropFirst() {
+            other.faults = faults
+            other.network.adoptLinks(of: network)
+        }
+        faultsChanged = false
+    }
+
+    /// The simulator whose queue, disks and outboxes serve `node`: its shard's in a sharded
+    /// run (asked between windows), this one otherwise.
+    func home(of node: Int) -> Simulator {
+        guard sharded else { return self }
+        precondition(!shards.isEmpty, "a node's shard is looked up between windows, by the first shard")
+        return shards[node % shardCount]
     }
 
     /// Runs every shard's events before `bound`: on their own threads, or one after the
@@ -131,7 +168,12 @@ extension Simulator {
         }
         for (shard, index) in logged {
             let decision = shards[shard].decisionLog[index]
-            record(decision.tx, accepted: decision.accepted, by: Int(decision.node), at: decision.at, polls: decision.polls)
+            let node = Int(decision.node)
+            switch decision.what {
+            case let .accepted(tx, polls): record(tx, accepted: true, by: node, at: decision.at, polls: polls)
+            case let .rejected(tx): record(tx, accepted: false, by: node, at: decision.at, polls: 0)
+            case let .observed(accepted): observeForFaults(accepted, at: node, now: decision.at, decidedAt: decision.at)
+            }
         }
         for simulator in shards { simulator.decisionLog.removeAll(keepingCapacity: true) }
     }
@@ -150,6 +192,7 @@ extension Simulator {
             metrics.pollTimeouts += other.metrics.pollTimeouts
             other.storage.settle(at: now.nanoseconds)
             storage.absorbFigures(of: other.storage)
+            faults.largestTimestampError = max(faults.largestTimestampError, other.faults.largestTimestampError)
         }
     }
 
@@ -172,13 +215,16 @@ extension SimulationOptions {
                 + "the shards wait for each other that often"
         }
         var shared: [String] = []
-        if !faults.isEmpty { shared.append("faults") }
-        if memoryLimitMB != nil { shared.append("a memory limit") }
         if byzantine.count(of: nodes) > 0 { shared.append("Byzantine nodes") }
         if detection.enabled { shared.append("detection") }
         guard shared.isEmpty else {
-            return "shards > 1 needs a run without faults, Byzantine nodes, detection or a memory limit; "
+            return "shards > 1 needs a run without Byzantine nodes or detection; "
                 + "this one has \(shared.joined(separator: ", "))"
+        }
+        for (index, fault) in faults.enumerated() {
+            if case let .latencySpike(factor) = fault.action, factor < 1 {
+                return "shards > 1 needs latency spikes that slow links down; fault \(index) has factor \(factor)"
+            }
         }
         return nil
     }
@@ -198,11 +244,18 @@ final class Mailbox {
 
 /// A decision logged in a window, booked at its end.
 struct LoggedDecision {
+    enum What {
+        /// A transaction accepted, with the node's poll count then.
+        case accepted(Transaction, polls: Int64)
+        case rejected(Transaction)
+        /// A node's acceptances in one decision, for the fault measurements.
+        case observed([Transaction])
+    }
+
+    /// When the decision counts: the node's records of it are durable.
     let at: SimInstant
-    let tx: Transaction
     let node: Int32
-    let accepted: Bool
-    let polls: Int64
+    let what: What
 }
 
 /// A vertex issued in a window, booked at its end.

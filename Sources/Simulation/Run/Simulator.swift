@@ -71,6 +71,10 @@ public final class Simulator {
     var inbox: [Mailbox] = []
     /// Whether the window being run is an odd-numbered one (which side of the mailboxes it fills).
     var windowIsOdd = false
+    /// A sharded run's fault events, taken between windows (windows end at each).
+    var controlQueue = EventQueue<FaultEvent>()
+    /// Whether the faults' state changed since the shards last took a copy of it.
+    var faultsChanged = false
     /// Decisions whose bookkeeping (ledger, safety, figures, digest) waits for the window's end.
     var decisionLog: [LoggedDecision] = []
     /// Vertices issued in the window, for the archive and the ledger at its end.
