@@ -114,6 +114,7 @@ struct RunCommandTests {
         for _ in 0..<2 {
             let result = try Tool.run(["run", file, "--shards", "2", "--db", database], in: scratch.url)
             try #require(result.status == 0, "--shards 2: \(result.stderr)")
+            #expect(result.stdout.contains("20 nodes in 2 shards ·"), "stdout: \(result.stdout)")
         }
         let sharded = try Self.shown("4", database: database, in: scratch)
         let shardedAgain = try Self.shown("5", database: database, in: scratch)

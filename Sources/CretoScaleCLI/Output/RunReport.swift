@@ -48,8 +48,10 @@ enum RunReport {
         lines.append(figures.render())
         let r = outcome.result
         lines.append("")
-        lines.append(String(format: "  %@ nodes · %.0f s simulated in %.1f s wall (%.2f× real time) · %.1f M events (%.2f M/s)",
-                            "\(scenario.nodes)", r.simulatedSeconds, record.wallSeconds, r.simulatedSeconds / record.wallSeconds,
+        let shards = record.overrides["shards"].flatMap { Int($0) } ?? 1
+        let cluster = shards > 1 ? "\(scenario.nodes) nodes in \(shards) shards" : "\(scenario.nodes) nodes"
+        lines.append(String(format: "  %@ · %.0f s simulated in %.1f s wall (%.2f× real time) · %.1f M events (%.2f M/s)",
+                            cluster, r.simulatedSeconds, record.wallSeconds, r.simulatedSeconds / record.wallSeconds,
                             Double(r.events) / 1e6, Double(r.events) / 1e6 / record.wallSeconds))
         lines.append("  seed \(record.seed) · digest \(record.digest.prefix(16))… · saved to \(database)")
         if let id = record.id { lines.append("  see it again: cretoscale show \(id)") }
