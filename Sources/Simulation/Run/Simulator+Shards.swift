@@ -50,13 +50,14 @@ extension Simulator {
         startFaults()
         while start < stop {
             if let due = controlQueue.peekTime(), due <= start {
-                // Fault events, between windows: every shard's clock stands at their time.
+                // Fault events, between windows: every shard's clock stands at their time, and
+                // each event's changes reach every shard before the next event acts on them.
                 for simulator in shards { simulator.now = start }
                 while let (time, event) = controlQueue.popNext(before: start + .nanoseconds(1)) {
                     now = time
                     handleFault(event)
+                    shareFaults()
                 }
-                faultsChanged = true
             }
             if faultsChanged { shareFaults() }
             let bound = min(start + window, tick, controlQueue.peekTime() ?? stop, stop)
