@@ -145,7 +145,7 @@ struct RunCommandTests {
 
     /// Inputs `run` must refuse before it simulates or touches the database.
     enum BadInput: String, CaseIterable, CustomTestStringConvertible {
-        case unknownKey, malformedJSON, badDuration, missingFile, badMemoryLimit, zeroShards, shardsWithByzantineNodes
+        case unknownKey, malformedJSON, badDuration, missingFile, badMemoryLimit, zeroShards, moreShardsThanNodes
 
         var testDescription: String { rawValue }
 
@@ -158,7 +158,7 @@ struct RunCommandTests {
             case .missingFile: "no-such-scenario.json"
             case .badMemoryLimit: "--memory-limit '4XB'"
             case .zeroShards: "--shards 0"
-            case .shardsWithByzantineNodes: "byzantine.json: --shards 2: shards > 1 needs a run without"
+            case .moreShardsThanNodes: "tiny.json: --shards 30: shards (30) must not exceed the node count (20)"
             }
         }
 
@@ -179,10 +179,8 @@ struct RunCommandTests {
                 return ["run", try scratch.write("tiny.json", RunCommandTests.tinyScenario()), "--memory-limit", "4XB"]
             case .zeroShards:
                 return ["run", try scratch.write("tiny.json", RunCommandTests.tinyScenario()), "--shards", "0"]
-            case .shardsWithByzantineNodes:
-                let text = RunCommandTests.tinyScenario().replacingOccurrences(
-                    of: #""nodes": 20,"#, with: #""nodes": 20, "byzantine": { "fraction": 0.1 },"#)
-                return ["run", try scratch.write("byzantine.json", text), "--shards", "2"]
+            case .moreShardsThanNodes:
+                return ["run", try scratch.write("tiny.json", RunCommandTests.tinyScenario()), "--shards", "30"]
             }
         }
     }

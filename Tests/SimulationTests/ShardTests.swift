@@ -117,16 +117,64 @@ struct ShardTests {
         }
     }
 
-    @Test(arguments: ["Byzantine nodes", "detection", "latency spikes"])
-    func sharedStateIsRefused(feature: String) throws {
+    @Test func aSpikeThatSpeedsLinksUpIsRefused() throws {
         var options = options(shards: 2)
-        switch feature {
-        case "Byzantine nodes": options.byzantine.fraction = 0.1
-        case "detection": options.detection.enabled = true
-        default: options.faults = [FaultSpec(.latencySpike(factor: 0.5), start: .seconds(1))]
-        }
+        options.faults = [FaultSpec(.latencySpike(factor: 0.5), start: .seconds(1))]
         let error = #expect(throws: SimulationError.self) { try Simulator(options: options) }
-        #expect(error?.description.contains(feature) == true, "\(error?.description ?? "")")
+        #expect(error?.description.contains("latency spikes") == true, "\(error?.description ?? "")")
+    }
+
+    /// Byzantine behaviours and detection: the same run on threads or in turn, whichever
+    /// shared state each behaviour uses (the adversary's random stream, its view of the
+    /// honest nodes' preferences, its double spends, the reputations).
+    @Test(arguments: [ByzantineBehavior.randomVoting, .collusion, .equivocation, .doubleSpend, .alwaysReject, .sybil])
+    func byzantineRunsAreTheSameOnThreadsOrInTurn(behavior: ByzantineBehavior) throws {
+        var options = byzantineOptions(behavior, fraction: 0.2, seconds: 3)
+        options.detection.enabled = true
+        options.shards = 3
+        let threaded = try Simulator(options: options)
+        let a = threaded.run()
+        let inTurn = try Simulator(options: options)
+        inTurn.shardThreads = false
+        let b = inTurn.run()
+        #expect(a.digest == b.digest)
+        #expect(a.metrics == b.metrics)
+        #expect(a.conservation.balances, "\(a.conservation)")
+    }
+
+    @Test func detectionFlagsRandomVotersAsWithOneQueue() throws {
+        var options = byzantineOptions(.randomVoting, fraction: 0.2)
+        options.detection.enabled = true
+        options.shards = 2
+        let result = try run(options)
+        #expect(result.value("byzantine.detection.recall")! >= 0.95)
+        #expect(result.value("byzantine.detection.falsePositiveRate")! < 0.05)
+        #expect(result.value("byzantine.detection.seconds")! < 2)
+        #expect(result.value("safety.violations") == 0)
+    }
+
+    @Test func doubleSpendersAreDecidedAlikeEverywhereAsWithOneQueue() throws {
+        var options = byzantineOptions(.doubleSpend, fraction: 0.2, seconds: 4, conflictRate: 0)
+        options.shards = 2
+        let simulator = try Simulator(options: options)
+        let result = simulator.run()
+        let pairs = simulator.adversary.doubleSpends
+        #expect(pairs > 8)
+        #expect(result.value("byzantine.doubleSpends") == Double(pairs))
+        #expect(result.value("safety.violations") == 0)
+        var early = 0, decided = 0
+        for conflict in simulator.adversary.conflicts where conflict.createdAt < SimInstant.zero + .seconds(2) {
+            early += 1
+            var choices: [Hash256] = []
+            for node in simulator.nodes.indices where !simulator.isByzantine(node) {
+                if let choice = simulator.nodes[node].engine.decision(for: conflict.input), !choices.contains(choice) {
+                    choices.append(choice)
+                }
+            }
+            #expect(choices.count <= 1)
+            if choices.count == 1 { decided += 1 }
+        }
+        #expect(decided * 2 > early, "\(decided) of \(early) early pairs decided")
     }
 
     /// Every kind of fault, in one run: taken between windows, the same whatever runs the shards.

@@ -50,7 +50,7 @@ struct RunCommand: ParsableCommand {
                                valueName: "duration"))
     var warmup: String?
 
-    @Option(help: ArgumentHelp("Split the nodes into this many shards, simulated by as many threads (default 1). A run with another shard count is another run (another digest); the number of cores never changes one. Not for scenarios with Byzantine nodes or detection.",
+    @Option(help: ArgumentHelp("Split the nodes into this many shards, simulated by as many threads (default 1). A run with another shard count is another run (another digest); the number of cores never changes one.",
                                valueName: "count"))
     var shards: Int?
 

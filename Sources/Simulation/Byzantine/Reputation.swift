@@ -19,6 +19,8 @@ import ConsensusCore
 /// together when one saturates, plus at most `pendingLimit` noted vertices per node.
 /// All state is in arrays indexed by node id; the per-node notes are dictionaries that
 /// are only looked up, never iterated. A class, so that the simulator updates it in place.
+/// In a sharded run the shards take notes while they run, each observer in its own box,
+/// and turn them into evidence (`decided`, which moves the shared verdicts) between windows.
 final class Reputation {
     let nodes: Int
     let threshold: Double
@@ -28,7 +30,7 @@ final class Reputation {
     private var good: [UInt16]
     private var bad: [UInt16]
     /// Per row: vertex id → notes (peer × 4 + the `Vote`).
-    private var notes: [[Hash256: [UInt32]]]
+    private let notes: [PendingNotes]
     /// Per peer: honest nodes with enough evidence on it, and those among them that flag it.
     private var judgedBy: [Int32]
     private var flaggedBy: [Int32]
@@ -61,7 +63,7 @@ final class Reputation {
         rowOf = rows
         good = [UInt16](repeating: 0, count: Int(next) * nodes)
         bad = [UInt16](repeating: 0, count: Int(next) * nodes)
-        notes = Array(repeating: [:], count: Int(next))
+        notes = (0..<Int(next)).map { _ in PendingNotes() }
         judgedBy = [Int32](repeating: 0, count: nodes)
         flaggedBy = [Int32](repeating: 0, count: nodes)
         flagged = [Bool](repeating: false, count: nodes)
@@ -118,17 +120,18 @@ final class Reputation {
         let row = Int(rowOf[observer])
         guard row >= 0 else { return }
         let code = UInt32(peer) << 2 | vote.rawValue
-        if notes[row][vertex] != nil {
-            if !notes[row][vertex]!.contains(where: { $0 >> 2 == code >> 2 }) { notes[row][vertex]!.append(code) }
-        } else if notes[row].count < Self.pendingLimit {
-            notes[row][vertex] = [code]
+        let pending = notes[row]
+        if pending.byVertex[vertex] != nil {
+            if !pending.byVertex[vertex]!.contains(where: { $0 >> 2 == code >> 2 }) { pending.byVertex[vertex]!.append(code) }
+        } else if pending.byVertex.count < Self.pendingLimit {
+            pending.byVertex[vertex] = [code]
         }
     }
 
     /// `observer` decided `vertex`: its notes on it become evidence.
     func decided(_ vertex: Hash256, accepted: Bool, by observer: Int, at time: SimInstant) {
         let row = Int(rowOf[observer])
-        guard row >= 0, let codes = notes[row].removeValue(forKey: vertex) else { return }
+        guard row >= 0, let codes = notes[row].byVertex.removeValue(forKey: vertex) else { return }
         for code in codes {
             let peer = Int(code >> 2)
             let vote = Vote(rawValue: code & 3)!
@@ -189,4 +192,10 @@ final class Reputation {
         let target = min(flaggedByzantine, Int((0.95 * Double(byzantineCount)).rounded(.up)))
         return Double(firstReached[target]) / 1e9
     }
+}
+
+/// One observer's notes on undecided vertices. A class per observer, so that observers
+/// simulated by different shards note votes at the same time without sharing storage.
+final class PendingNotes {
+    var byVertex: [Hash256: [UInt32]] = [:]
 }

@@ -31,13 +31,16 @@ extension Simulator {
         case .alwaysReject:
             return rejecting(asked)
         case .randomVoting:
-            return adversary.random.nextBool(numerator: 1, denominator: 2) ? asked.sorted() : rejecting(asked)
+            // A shard draws from its own stream: the adversary's is drawn between windows.
+            let yes = sharded ? shardByzantineRandom.nextBool(numerator: 1, denominator: 2)
+                : adversary.random.nextBool(numerator: 1, denominator: 2)
+            return yes ? asked.sorted() : rejecting(asked)
         case .collusion:
-            refreshAdversaryView()
+            if !sharded { refreshAdversaryView() }      // a sharded run refreshes it between windows
             let minority = adversary.conflictVertices(side: nil)
             return minority.isEmpty ? asked.sorted() : minority
         case .sybil:
-            refreshAdversaryView()
+            if !sharded { refreshAdversaryView() }
             return adversary.conflictVertices(side: nil)
         case .equivocation:
             let told = adversary.conflictVertices(side: Adversary.half(of: asker, nodes: nodes.count))
@@ -65,7 +68,7 @@ extension Simulator {
 
     /// Recounts, for the newest unsettled conflicts, how many honest nodes prefer each side:
     /// the shared global view the colluders vote against.
-    private func refreshAdversaryView() {
+    func refreshAdversaryView() {
         guard now - adversary.viewTakenAt >= Adversary.viewRefresh else { return }
         adversary.viewTakenAt = now
         var looked = 0
@@ -100,14 +103,21 @@ extension Simulator {
               adversary.random.nextDouble() < options.byzantine.fraction else { return }
         let issuer = adversary.members[adversary.random.nextInt(below: adversary.count)]
         guard nodes[issuer].alive else { return }
-        issueDoubleSpend(from: issuer)
+        let input = workload.freshInput()
+        if sharded {
+            // Between windows: the issuer's shard issues, with its clock at the submission's time.
+            let home = home(of: issuer)
+            home.now = now
+            home.issueDoubleSpend(from: issuer, spending: input)
+        } else {
+            issueDoubleSpend(from: issuer, spending: input)
+        }
     }
 
     /// Two transactions spending one fresh input, each in its own vertex on the issuer's
     /// preferred frontier; the first is pushed to k nodes of the lower half of the network,
     /// the second to k nodes of the upper half.
-    private func issueDoubleSpend(from issuer: Int) {
-        let input = workload.freshInput()
+    private func issueDoubleSpend(from issuer: Int, spending input: InputID) {
         let pair = [adversaryTransaction(spending: input, origin: issuer), adversaryTransaction(spending: input, origin: issuer)]
         adversary.registerConflict(input: input, pair[0], pair[1], at: now)
         adversary.doubleSpends += 1

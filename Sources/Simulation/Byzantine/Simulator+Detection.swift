@@ -34,6 +34,16 @@ extension Simulator {
     func noteDecisions(_ decisions: Decisions, at node: Int) {
         guard let reputation, reputation.scores(node) else { return }
         let at = localTime(node)
+        if sharded {
+            // Evidence moves the shared verdicts: booked between windows.
+            for vertex in decisions.acceptedVertices {
+                decisionLog.append(LoggedDecision(at: at, node: Int32(node), what: .judged(vertex.id, accepted: true)))
+            }
+            for id in decisions.rejectedVertices {
+                decisionLog.append(LoggedDecision(at: at, node: Int32(node), what: .judged(id, accepted: false)))
+            }
+            return
+        }
         for vertex in decisions.acceptedVertices { reputation.decided(vertex.id, accepted: true, by: node, at: at) }
         for id in decisions.rejectedVertices { reputation.decided(id, accepted: false, by: node, at: at) }
     }

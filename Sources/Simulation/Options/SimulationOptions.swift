@@ -62,7 +62,7 @@ public struct SimulationOptions: Sendable {
     /// synchronisation points one shortest link latency apart (1, the default, is one
     /// event queue for all). Part of what the run is: the same options with another
     /// shard count give another, equally valid run, while the number of processor cores
-    /// never changes a result. Runs with Byzantine nodes or detection take 1 only.
+    /// never changes a result.
     public var shards = 1
 
     /// Options for `nodes` nodes, every other field at its default.

@@ -22,15 +22,17 @@ import Dispatch
 ///   faults, the memory checks): in their own queue, taken between windows (windows end at
 ///   each) by the first shard, acting on each node through its shard's queue and disks;
 ///   the fault and link state is then copied to every shard. The fault measurements are
-///   booked with the decisions.
+///   booked with the decisions;
+/// - the adversary: its view of the honest nodes' preferences (collusion, Sybil) is
+///   refreshed between windows, double spends are issued between windows by the issuer's
+///   shard, and each shard's random voters draw from the shard's own stream;
+/// - reputations: notes are taken in the window (each observer keeps its own), decisions
+///   become evidence, which moves the shared verdicts, when they are booked.
 ///
 /// A sharded run is as deterministic as a one-queue run: the same options give the
 /// same digest whether the shards run on one core or many. It is not the same run as
 /// with another shard count: each shard draws loss and jitter from its own stream,
 /// and simultaneous events may come in another order.
-///
-/// Runs with Byzantine nodes or detection share more within a window (the colluders'
-/// view of every honest node, reputations) and are not sharded.
 extension Simulator {
     /// Runs the shards window by window to the end of `options.duration`.
     func runSharded(progressEvery: Int, progress: ((SimulationProgress) -> Void)?) -> RunResult {
@@ -60,6 +62,10 @@ extension Simulator {
                 }
             }
             if faultsChanged { shareFaults() }
+            if adversary.behavior == .collusion || adversary.behavior == .sybil {
+                now = start
+                refreshAdversaryView()
+            }
             let bound = min(start + window, tick, controlQueue.peekTime() ?? stop, stop)
             while let time = arrival, time < bound {
                 now = time
@@ -174,6 +180,7 @@ extension Simulator {
             case let .accepted(tx, polls): record(tx, accepted: true, by: node, at: decision.at, polls: polls)
             case let .rejected(tx): record(tx, accepted: false, by: node, at: decision.at, polls: 0)
             case let .observed(accepted): observeForFaults(accepted, at: node, now: decision.at, decidedAt: decision.at)
+            case let .judged(id, accepted): reputation?.decided(id, accepted: accepted, by: node, at: decision.at)
             }
         }
         for simulator in shards { simulator.decisionLog.removeAll(keepingCapacity: true) }
@@ -215,13 +222,6 @@ extension SimulationOptions {
             return "shards > 1 needs a shortest link latency of at least 10µs (got \(network.minLatency)): "
                 + "the shards wait for each other that often"
         }
-        var shared: [String] = []
-        if byzantine.count(of: nodes) > 0 { shared.append("Byzantine nodes") }
-        if detection.enabled { shared.append("detection") }
-        guard shared.isEmpty else {
-            return "shards > 1 needs a run without Byzantine nodes or detection; "
-                + "this one has \(shared.joined(separator: ", "))"
-        }
         for (index, fault) in faults.enumerated() {
             if case let .latencySpike(factor) = fault.action, factor < 1 {
                 return "shards > 1 needs latency spikes that slow links down; fault \(index) has factor \(factor)"
@@ -251,6 +251,8 @@ struct LoggedDecision {
         case rejected(Transaction)
         /// A node's acceptances in one decision, for the fault measurements.
         case observed([Transaction])
+        /// A vertex a node decided, for its reputation of the peers that voted on it.
+        case judged(Hash256, accepted: Bool)
     }
 
     /// When the decision counts: the node's records of it are durable.

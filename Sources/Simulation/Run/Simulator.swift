@@ -82,6 +82,9 @@ public final class Simulator {
     /// Submissions handed to this shard's nodes, in the order of their `.submission` events.
     var submissions: [Transaction] = []
     var submissionsTaken = 0
+    /// The stream a shard's random-voting Byzantine nodes draw from (the adversary's own is
+    /// drawn between windows only).
+    var shardByzantineRandom: Xoshiro256StarStar
     /// Whether a sharded run's shards run on their own threads (true) or one after
     /// the other: the same events either way. Tests turn it off to check that.
     var shardThreads = true
@@ -115,6 +118,7 @@ public final class Simulator {
             ? Reputation(nodes: options.nodes, options: options.detection, isByzantine: adversary.isByzantine) : nil
         metrics.liveNodes = options.nodes - adversary.count
         archive = VertexArchive()
+        shardByzantineRandom = streams.stream(.byzantine, index: 1)
         shard = 0
         shardCount = options.shards
         if let problem = options.shardProblem { throw SimulationError(description: problem) }
@@ -161,6 +165,7 @@ public final class Simulator {
         adversary = main.adversary
         reputation = main.reputation
         archive = main.archive
+        shardByzantineRandom = RandomStreams(seed: main.options.seed).stream(.byzantine, index: 1 + index)
         shard = index
         shardCount = main.shardCount
     }
@@ -356,7 +361,6 @@ public final class Simulator {
         do { decisions = try nodes[node].engine.add(vertex) } catch { return }
         persist(vertex, at: node)
         metrics.verticesIssued += 1
-        if adversary.tracksConflicts { for tx in batch { adversary.noteIssued(tx, in: vertex.id) } }
         if sharded {
             issueLog.append(LoggedIssue(vertex: vertex, polls: nodes[node].pollsRecorded))
         } else {
@@ -366,10 +370,12 @@ public final class Simulator {
         startPoll(node, pushing: vertex)
     }
 
-    /// Keeps a vertex just issued in the archive and notes, for the rounds figure, the
-    /// issuer's poll count when its transactions entered its engine.
+    /// Keeps a vertex just issued in the archive, tells the adversary where its transactions
+    /// went, and notes, for the rounds figure, the issuer's poll count when its transactions
+    /// entered its engine.
     func recordIssued(_ vertex: Vertex, polls: Int64) {
         archive[vertex.id] = vertex
+        if adversary.tracksConflicts { for tx in vertex.transactions { adversary.noteIssued(tx, in: vertex.id) } }
         for tx in vertex.transactions {
             if let i = ledger.index(tx.nonce), ledger[i].pollsAtIssue < 0 { ledger[i].pollsAtIssue = polls }
         }
