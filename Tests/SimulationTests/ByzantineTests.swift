@@ -12,6 +12,24 @@ func byzantineOptions(_ behavior: ByzantineBehavior, fraction: Double, nodes: In
     return options
 }
 
+/// Checks that every honest node that decided a conflict the adversary created before `time`
+/// chose the same side; returns how many such conflicts there were and how many were decided.
+func expectConflictsDecidedAlike(in simulator: Simulator, createdBefore time: SimInstant) -> (early: Int, decided: Int) {
+    var early = 0, decided = 0
+    for conflict in simulator.adversary.conflicts where conflict.createdAt < time {
+        early += 1
+        var choices: [Hash256] = []
+        for node in simulator.nodes.indices where !simulator.isByzantine(node) {
+            if let choice = simulator.nodes[node].engine.decision(for: conflict.input), !choices.contains(choice) {
+                choices.append(choice)
+            }
+        }
+        #expect(choices.count <= 1)
+        if choices.count == 1 { decided += 1 }
+    }
+    return (early, decided)
+}
+
 @Suite("Byzantine nodes")
 struct ByzantineTests {
     @Test func theSameSeedGivesTheSameRunWithByzantineNodesAndDetection() throws {
@@ -95,18 +113,7 @@ struct ByzantineTests {
         #expect(result.value("safety.violations") == 0)
         // Honest nodes decided most early pairs, each the same way everywhere (a pair split
         // evenly between the halves may still be undecided: that is the attack).
-        var early = 0, decided = 0
-        for conflict in simulator.adversary.conflicts where conflict.createdAt < SimInstant.zero + .seconds(2) {
-            early += 1
-            var choices: [Hash256] = []
-            for node in simulator.nodes.indices where !simulator.isByzantine(node) {
-                if let choice = simulator.nodes[node].engine.decision(for: conflict.input), !choices.contains(choice) {
-                    choices.append(choice)
-                }
-            }
-            #expect(choices.count <= 1)
-            if choices.count == 1 { decided += 1 }
-        }
+        let (early, decided) = expectConflictsDecidedAlike(in: simulator, createdBefore: SimInstant.zero + .seconds(2))
         #expect(early > 4)
         #expect(decided * 2 > early, "\(decided) of \(early) early pairs decided")
     }

@@ -9,6 +9,17 @@ func faultOptions(seconds: Int = 8, tps: Double = 20, faults: [FaultSpec]) -> Si
     return options
 }
 
+/// Checks that every transaction in the acceptance log first accepted before `cutoff` is
+/// accepted by `nodes` nodes; returns how many there were.
+func expectAcceptedByAll(_ nodes: Int32, in log: AcceptanceLog, firstAcceptedBefore cutoff: Int64) -> Int {
+    var checked = 0
+    for position in log.start..<log.end where log[position].firstAccepted < cutoff {
+        #expect(log[position].acceptedBy == nodes, "tx #\(log[position].nonce) accepted by \(log[position].acceptedBy)")
+        checked += 1
+    }
+    return checked
+}
+
 @Suite("Faults: partitions")
 struct PartitionTests {
     @Test func aFiftyFiftySplitStallsSafelyAndTheSidesConvergeAfterTheHeal() throws {
@@ -26,12 +37,7 @@ struct PartitionTests {
         #expect(result.value("recovery.incomplete") == 0)
         #expect(result.value("messages.dropped")! > 500)       // the cut links
         // Everything accepted anywhere up to two seconds before the end is accepted everywhere.
-        let log = simulator.faults.log
-        var checked = 0
-        for position in log.start..<log.end where log[position].firstAccepted < 6_500_000_000 {
-            #expect(log[position].acceptedBy == 24, "tx #\(log[position].nonce) accepted by \(log[position].acceptedBy)")
-            checked += 1
-        }
+        let checked = expectAcceptedByAll(24, in: simulator.faults.log, firstAcceptedBefore: 6_500_000_000)
         #expect(checked > 60)
     }
 

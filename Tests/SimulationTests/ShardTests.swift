@@ -15,12 +15,16 @@ struct ShardTests {
         return options
     }
 
-    @Test func threadsOrTurnsGiveTheSameRun() throws {
-        let threaded = try Simulator(options: options(shards: 3))
-        let a = threaded.run()
-        let inTurn = try Simulator(options: options(shards: 3))
+    /// The run of `options` with its shards on their own threads, and one after the other.
+    func runOnThreadsAndInTurn(_ options: SimulationOptions) throws -> (threaded: RunResult, inTurn: RunResult) {
+        let threaded = try Simulator(options: options)
+        let inTurn = try Simulator(options: options)
         inTurn.shardThreads = false
-        let b = inTurn.run()
+        return (threaded.run(), inTurn.run())
+    }
+
+    @Test func threadsOrTurnsGiveTheSameRun() throws {
+        let (a, b) = try runOnThreadsAndInTurn(options(shards: 3))
         #expect(a.digest == b.digest)
         #expect(a.metrics == b.metrics)
         #expect(a.series == b.series)
@@ -78,16 +82,7 @@ struct ShardTests {
         let simulator = try Simulator(options: options)
         let result = simulator.run()
         #expect(result.value("safety.violations") == 0)
-        let entries = simulator.ledger.entries
-        var pairsDecided = 0
-        for i in entries.indices.dropLast() where entries[i].submitTime == entries[i + 1].submitTime
-            && entries[i].submitTime < 3_000_000_000 {
-            let a = entries[i], b = entries[i + 1]
-            #expect(a.acceptedBy + b.acceptedBy == 60, "pair at \(a.submitTime): \(a.acceptedBy) + \(b.acceptedBy)")
-            #expect(a.acceptedBy == 0 || b.acceptedBy == 0)
-            pairsDecided += 1
-        }
-        #expect(pairsDecided > 5)
+        #expect(expectOneOfEachPairAccepted(by: 60, in: simulator.ledger.entries, before: 3_000_000_000) > 5)
     }
 
     /// Another shard count is another run of the same system: over a few seeds its figures
@@ -132,11 +127,7 @@ struct ShardTests {
         var options = byzantineOptions(behavior, fraction: 0.2, seconds: 3)
         options.detection.enabled = true
         options.shards = 3
-        let threaded = try Simulator(options: options)
-        let a = threaded.run()
-        let inTurn = try Simulator(options: options)
-        inTurn.shardThreads = false
-        let b = inTurn.run()
+        let (a, b) = try runOnThreadsAndInTurn(options)
         #expect(a.digest == b.digest)
         #expect(a.metrics == b.metrics)
         #expect(a.conservation.balances, "\(a.conservation)")
@@ -162,18 +153,7 @@ struct ShardTests {
         #expect(pairs > 8)
         #expect(result.value("byzantine.doubleSpends") == Double(pairs))
         #expect(result.value("safety.violations") == 0)
-        var early = 0, decided = 0
-        for conflict in simulator.adversary.conflicts where conflict.createdAt < SimInstant.zero + .seconds(2) {
-            early += 1
-            var choices: [Hash256] = []
-            for node in simulator.nodes.indices where !simulator.isByzantine(node) {
-                if let choice = simulator.nodes[node].engine.decision(for: conflict.input), !choices.contains(choice) {
-                    choices.append(choice)
-                }
-            }
-            #expect(choices.count <= 1)
-            if choices.count == 1 { decided += 1 }
-        }
+        let (early, decided) = expectConflictsDecidedAlike(in: simulator, createdBefore: SimInstant.zero + .seconds(2))
         #expect(decided * 2 > early, "\(decided) of \(early) early pairs decided")
     }
 
@@ -192,11 +172,7 @@ struct ShardTests {
         ])
         options.workload.conflictRate = 0.1
         options.shards = 3
-        let threaded = try Simulator(options: options)
-        let a = threaded.run()
-        let inTurn = try Simulator(options: options)
-        inTurn.shardThreads = false
-        let b = inTurn.run()
+        let (a, b) = try runOnThreadsAndInTurn(options)
         #expect(a.digest == b.digest)
         #expect(a.metrics == b.metrics)
         #expect(a.series == b.series)
@@ -219,12 +195,7 @@ struct ShardTests {
         let recovery = try #require(result.value("recovery.seconds"))
         #expect(recovery > 0 && recovery < 4, "recovery \(recovery) s")
         #expect(result.value("recovery.incomplete") == 0)
-        let log = simulator.faults.log
-        var checked = 0
-        for position in log.start..<log.end where log[position].firstAccepted < 6_500_000_000 {
-            #expect(log[position].acceptedBy == 24, "tx #\(log[position].nonce) accepted by \(log[position].acceptedBy)")
-            checked += 1
-        }
+        let checked = expectAcceptedByAll(24, in: simulator.faults.log, firstAcceptedBefore: 6_500_000_000)
         // How much is accepted before the heal's backlog clears varies from run to run: over
         // seeds 5–14 between 60 and 128 such transactions with one queue, 64 and 112 with two
         // shards (55 on this seed, 95 with one queue).

@@ -248,8 +248,9 @@ public final class Simulator {
             return
         }
         messagesInFlight += 1
-        if sharded && to % shardCount != shard {
-            let box = outbox[to % shardCount]
+        let target = sharded ? to % shardCount : shard
+        if target != shard {
+            let box = outbox[target]
             if windowIsOdd { box.odd.append((arrival, .deliver(consume message))) } else {
                 box.even.append((arrival, .deliver(consume message)))
             }
@@ -294,7 +295,7 @@ public final class Simulator {
         metrics.submitted += 1
         if sharded {
             // The node's shard takes it at `now`, within the window about to run.
-            let owner = shards[node % shardCount]
+            let owner = home(of: node)
             owner.submissions.append(tx)
             owner.queue.schedule(.submission, at: now)
         } else {

@@ -76,7 +76,7 @@ extension Simulator {
         var sizeSum = 0.0, sizeMax = 0.0
         var live = 0
         for node in nodes.indices {
-            let owner = sharded ? shards[node % shardCount] : self
+            let owner = home(of: node)
             if nodes[node].alive { owner.storage.expire(node, at: localTime(node).nanoseconds) }
             let interval = owner.storage.takeInterval(node, at: now.nanoseconds, width: widthNs)
             guard nodes[node].alive else { continue }
