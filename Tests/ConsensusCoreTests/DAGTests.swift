@@ -149,6 +149,74 @@ struct DAGTests {
         #expect(dag.frontier() == [late.id, mixed.id].sorted())
     }
 
+    /// A DAG sharing a numbering remembers released vertices exactly as one with its own
+    /// table: the same answers for every id, the same bytes, the same vertices refused.
+    @Test func aNumberedDAGRemembersWhatATableDoes() throws {
+        let numbering = VertexNumbering()
+        numbering.register(genesis)
+        var numbered = DAG(numbering: numbering)
+        numbered.insert(genesis, status: .accepted)
+        var plain = freshDAG()
+        var chain = [genesis]
+        var rejected: [Vertex] = []
+        for n in 0..<300 {
+            let v = vertex(on: [chain.last!], [tx(spending: [UInt64(n)], nonce: UInt64(n))])
+            // Every seventh vertex stays unnumbered: it is remembered in the table.
+            if n % 7 != 3 { numbering.register(v) }
+            try numbered.add(v); try plain.add(v)
+            chain.append(v)
+            if n % 10 == 5 {
+                let loser = vertex(on: [chain[chain.count - 2]], [tx(spending: [10_000 + UInt64(n)], nonce: 10_000 + UInt64(n))])
+                numbering.register(loser)
+                numbered.insert(loser, status: .rejected); plain.insert(loser, status: .rejected)
+                numbered.dropRejected(loser.id); plain.dropRejected(loser.id)
+                rejected.append(loser)
+            }
+        }
+        for v in chain.dropFirst() { numbered.decide(v.id, .accepted); plain.decide(v.id, .accepted) }
+        #expect(numbered.pruneAccepted() == plain.pruneAccepted())
+        #expect(numbered.prunedCount == plain.prunedCount && numbered.prunedCount == 300 + rejected.count)
+        #expect(numbered.heldBytes == plain.heldBytes)
+        let stranger = vertex(on: [genesis], [tx(spending: [99_999], nonce: 99_999)])
+        for v in chain + rejected + [stranger] {
+            #expect(numbered.contains(v.id) == plain.contains(v.id))
+            #expect(numbered.isPruned(v.id) == plain.isPruned(v.id))
+            #expect(numbered.status(v.id) == plain.status(v.id))
+            #expect(numbered.height(v.id) == plain.height(v.id))
+        }
+        #expect(numbered.status(rejected[3].id) == .rejected && numbered.status(chain[40].id) == .accepted)
+        #expect(numbered.status(stranger.id) == nil)
+        // Released vertices are refused again; a new one may name them as parents.
+        #expect(throws: DAGError.duplicate(chain[100].id)) { try numbered.add(chain[100]) }
+        let late = vertex(on: [chain[200], chain[4]], [tx(spending: [88_888], nonce: 88_888)])
+        try numbered.add(late); try plain.add(late)
+        #expect(numbered.height(late.id) == chain[200].height + 1)
+        #expect(numbered.frontier() == plain.frontier())
+    }
+
+    /// With a numbering, the oldest released vertices are forgotten a window at a time.
+    @Test func aNumberedDAGForgetsTheOldest() throws {
+        let numbering = VertexNumbering()
+        numbering.register(genesis)
+        var dag = DAG(numbering: numbering)
+        dag.insert(genesis, status: .accepted)
+        dag.tombstoneLimit = 128
+        var chain = [genesis]
+        for n in 0..<1000 {
+            let v = vertex(on: [chain.last!], [tx(spending: [UInt64(n)], nonce: UInt64(n))])
+            numbering.register(v)
+            try dag.add(v)
+            dag.decide(v.id, .accepted)
+            dag.pruneAccepted()
+            chain.append(v)
+            #expect(dag.prunedCount <= 128 + 128)
+        }
+        #expect(dag.prunedCount >= 128)
+        #expect(dag.heldBytes == DAG.bytes(of: chain.last!) + dag.prunedCount * DAG.tombstoneBytes)
+        #expect(!dag.contains(chain[10].id))
+        for v in chain[(1000 - 128)..<1000] { #expect(dag.status(v.id) == .accepted) }
+    }
+
     @Test func aParentWhoseChildrenAreAllRejectedIsALeafUntilItGetsAnother() throws {
         var dag = freshDAG()
         let a = vertex(on: [genesis], [tx(spending: [1], nonce: 1)])

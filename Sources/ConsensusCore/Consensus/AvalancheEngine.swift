@@ -142,12 +142,13 @@ public struct AvalancheEngine: Sendable {
     private var pendingRejected: [Transaction] = []
     private var reachedScratch: [Int32] = []
 
-    /// Creates an engine whose DAG starts with `genesis` accepted.
+    /// Creates an engine whose DAG starts with `genesis` accepted; a `numbering` shared
+    /// with other engines lets the DAG remember released vertices in two bits each.
     public init(parameters: ConsensusParameters, genesis: Vertex, checks: VertexChecks = [],
-                keys: [NodeID: VerifyingKey] = [:]) throws(ParameterError) {
+                keys: [NodeID: VerifyingKey] = [:], numbering: VertexNumbering? = nil) throws(ParameterError) {
         try parameters.validate()
         self.parameters = parameters
-        dag = DAG(checks: checks, keys: keys)
+        dag = DAG(checks: checks, keys: keys, numbering: numbering)
         dag.insert(genesis, status: .accepted)
     }
 

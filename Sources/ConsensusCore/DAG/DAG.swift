@@ -89,18 +89,29 @@ public struct DAG: Sendable {
     @usableFromInline private(set) var entries = Hash256Map<Entry>()
     /// What stays of a released vertex: enough to accept or refuse vertices that name it.
     @usableFromInline struct Tombstone: Sendable {
-        var height: UInt64
-        var status: VertexStatus
+        @usableFromInline init(height: UInt64, status: VertexStatus) {
+            self.height = height
+            self.status = status
+        }
+        @usableFromInline var height: UInt64
+        @usableFromInline var status: VertexStatus
     }
 
-    /// Released vertices: accepted ones pruned, rejected ones dropped.
+    /// Released vertices: accepted ones pruned, rejected ones dropped (those the
+    /// numbering does not know, or all of them without a numbering).
     @usableFromInline private(set) var tombstones = Hash256Map<Tombstone>()
+    /// Released vertices the numbering knows, two bits each; their heights are the numbering's.
+    @usableFromInline private(set) var released = ReleasedVertices()
+    /// The network's numbering of vertices, when the DAG shares one (see ``VertexNumbering``).
+    @usableFromInline let numbering: VertexNumbering?
     /// Tombstone ids in the order they were made, for forgetting the oldest.
     private var tombstoneQueue: [Hash256] = []
     private var tombstoneQueueHead = 0
     /// How many tombstones are remembered; the oldest beyond this are forgotten, so a
     /// long run holds bounded state (a real node would keep them on disk). Vertices
-    /// name recent frontier vertices as parents, far inside this horizon.
+    /// name recent frontier vertices as parents, far inside this horizon. With a
+    /// numbering, what is kept is the last `tombstoneLimit` numbers or more (a window
+    /// forgotten a quarter at a time), which holds about as many.
     public var tombstoneLimit = 1 << 16
     /// Accepted vertices without accepted children: what pruning keeps.
     private var acceptedLeaves = Hash256Map<Void>()
@@ -120,24 +131,35 @@ public struct DAG: Sendable {
     /// Bytes one tombstone occupies: a 32-byte id, an 8-byte height, and hash-table overhead.
     public static let tombstoneBytes = 56
 
-    /// Creates an empty DAG.
-    public init(checks: VertexChecks = [], keys: [NodeID: VerifyingKey] = [:]) {
+    /// Creates an empty DAG; with a `numbering`, it remembers the released vertices the
+    /// numbering knows by number.
+    public init(checks: VertexChecks = [], keys: [NodeID: VerifyingKey] = [:], numbering: VertexNumbering? = nil) {
         self.checks = checks
         self.keys = keys
+        self.numbering = numbering
     }
 
     /// Number of stored (not pruned) vertices.
     public var count: Int { entries.count }
     /// Number of released vertices remembered by tombstone.
-    public var prunedCount: Int { tombstones.count }
+    public var prunedCount: Int { tombstones.count + released.count }
 
     /// Whether `id` is stored or was pruned.
     @inlinable @inline(__always)
     public func contains(_ id: Hash256) -> Bool {
-        entries.contains(id) || tombstones.contains(id)
+        entries.contains(id) || tombstone(id) != nil
     }
     /// Whether `id` was released (pruned when accepted, dropped when rejected).
-    public func isPruned(_ id: Hash256) -> Bool { tombstones[id] != nil }
+    public func isPruned(_ id: Hash256) -> Bool { tombstone(id) != nil }
+
+    /// What is remembered of released vertex `id`, if anything.
+    @inlinable @inline(__always)
+    func tombstone(_ id: Hash256) -> Tombstone? {
+        if let kept = tombstones[id] { return kept }
+        guard let numbering, released.count > 0, let number = numbering.number(of: id),
+              let status = released.status(number) else { return nil }
+        return Tombstone(height: numbering.height(of: number), status: status)
+    }
     /// The stored vertex with `id`, if any.
     @inlinable @inline(__always)
     public func vertex(_ id: Hash256) -> Vertex? {
@@ -147,14 +169,14 @@ public struct DAG: Sendable {
     /// The stored entry for `id`, if any.
     public func entry(_ id: Hash256) -> Entry? { entries[id] }
     /// The status of a stored or released vertex.
-    public func status(_ id: Hash256) -> VertexStatus? { entries[id]?.status ?? tombstones[id]?.status }
+    public func status(_ id: Hash256) -> VertexStatus? { entries[id]?.status ?? tombstone(id)?.status }
 
     /// The height of a stored or released vertex.
     public func height(_ id: Hash256) -> UInt64? {
         // Read in place through the index: `entries[id]` would copy the entry.
         let (index, found) = entries.probe(id)
         if found { return entries.values[index]!.height }
-        return tombstones[id]?.height
+        return tombstone(id)?.height
     }
 
     /// Adds `vertex` after checking it; on error nothing changes.
@@ -192,7 +214,7 @@ public struct DAG: Sendable {
             if found {
                 parentHeight = entries.values[index]!.height
                 parentBuckets?.advanced(by: position).initialize(to: index)
-            } else if let tombstone = tombstones[parent] {
+            } else if let tombstone = tombstone(parent) {
                 parentHeight = tombstone.height
                 parentBuckets?.advanced(by: position).initialize(to: -1)
             } else {
@@ -407,6 +429,10 @@ public struct DAG: Sendable {
     }
 
     private mutating func remember(_ id: Hash256, _ tombstone: Tombstone) {
+        if let numbering, let number = numbering.number(of: id) {
+            heldBytes += Self.tombstoneBytes * released.insert(number, tombstone.status, limit: tombstoneLimit)
+            return
+        }
         tombstones[id] = tombstone
         tombstoneQueue.append(id)
         heldBytes += Self.tombstoneBytes

@@ -174,10 +174,7 @@ extension Simulator {
         if wipingStorage {
             var keys: [NodeID: VerifyingKey] = [:]
             for (index, key) in signingKeys.enumerated() { keys[NodeID(index)] = key.verifyingKey }
-            guard var engine = try? AvalancheEngine(parameters: options.consensus, genesis: genesis,
-                                                    checks: options.realSignatures ? .all : [], keys: keys)
-            else { preconditionFailure("an engine that was built once builds again") }
-            engine.decidedInputLimit = 1 << 16
+            guard let engine = try? makeEngine(keys: keys) else { preconditionFailure("an engine that was built once builds again") }
             state.engine = engine
             state.acceptedSincePrune = 0
             faults.storageLosses += 1

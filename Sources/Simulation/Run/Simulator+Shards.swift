@@ -273,10 +273,20 @@ struct LoggedIssue {
 /// windows, and only read while they run.
 final class VertexArchive {
     private var vertices = Hash256Map<Vertex>()
+    /// The run's numbering of vertices, shared by every node's DAG: a vertex is numbered
+    /// when it enters the archive, before any node can have released it.
+    let numbering = VertexNumbering()
+
+    init(genesis: Vertex) {
+        numbering.register(genesis)
+    }
 
     subscript(id: Hash256) -> Vertex? {
         get { vertices[id] }
-        set { vertices[id] = newValue }
+        set {
+            if let newValue { numbering.register(newValue) }
+            vertices[id] = newValue
+        }
     }
 }
 

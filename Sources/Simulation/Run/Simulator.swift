@@ -117,7 +117,7 @@ public final class Simulator {
         reputation = options.detection.enabled
             ? Reputation(nodes: options.nodes, options: options.detection, isByzantine: adversary.isByzantine) : nil
         metrics.liveNodes = options.nodes - adversary.count
-        archive = VertexArchive()
+        archive = VertexArchive(genesis: genesis)
         shardByzantineRandom = streams.stream(.byzantine, index: 1)
         shard = 0
         shardCount = options.shards
@@ -137,10 +137,7 @@ public final class Simulator {
         signingKeys = keys
         nodes.reserveCapacity(options.nodes)
         for node in 0..<options.nodes {
-            var engine = try AvalancheEngine(parameters: options.consensus, genesis: genesis,
-                                             checks: options.realSignatures ? .all : [], keys: verifying)
-            engine.decidedInputLimit = 1 << 16
-            nodes.append(NodeState(engine: engine, sampler: streams.stream(.nodeSampler, index: node),
+            nodes.append(NodeState(engine: try makeEngine(keys: verifying), sampler: streams.stream(.nodeSampler, index: node),
                                    parentChooser: streams.stream(.nodeParents, index: node)))
         }
     }
@@ -369,6 +366,16 @@ public final class Simulator {
         }
         apply(decisions, at: node)
         startPoll(node, pushing: vertex)
+    }
+
+    /// A node's engine as the run builds it: on the genesis vertex, sharing the archive's
+    /// numbering of vertices, remembering the decisions of 65,536 inputs.
+    func makeEngine(keys: [NodeID: VerifyingKey]) throws -> AvalancheEngine {
+        var engine = try AvalancheEngine(parameters: options.consensus, genesis: genesis,
+                                         checks: options.realSignatures ? .all : [], keys: keys,
+                                         numbering: archive.numbering)
+        engine.decidedInputLimit = 1 << 16
+        return engine
     }
 
     /// Keeps a vertex just issued in the archive, tells the adversary where its transactions
