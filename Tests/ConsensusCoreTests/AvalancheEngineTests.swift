@@ -146,6 +146,73 @@ struct AvalancheEngineTests {
         #expect(!e.hasProcessing)
     }
 
+    /// An engine sharing a numbering decides, refuses and remembers exactly as one with
+    /// its own tables, over random votes on conflicting, multi-input and unnumbered spends.
+    @Test func aNumberedEngineDecidesAsOneWithTables() throws {
+        var laterSpendsChosen = 0
+        for seed in UInt64(1)...8 {
+            var rng = TestGenerator(seed: seed)
+            var firstSpender: [InputID: Hash256] = [:]
+            let numbering = VertexNumbering()
+            numbering.register(genesis)
+            var plain = engine()
+            var numbered = try AvalancheEngine(parameters: smallParameters, genesis: genesis, numbering: numbering)
+            var added: [Vertex] = [genesis]
+            var inputs: [InputID] = []
+            for step in 0..<120 {
+                // Each step spends a fresh input, or one spent before (a conflict), sometimes two.
+                // A conflict on a recent input goes on a branch of its own from genesis, so that
+                // votes for it are not votes for the other side too.
+                var spent: [InputID] = [UInt64(step)]
+                var parent = added[added.count - 1 - PeerSampling.uniform(below: min(3, added.count), using: &rng)]
+                switch step > 4 ? PeerSampling.uniform(below: 8, using: &rng) : 7 {
+                case 0: spent = [inputs[PeerSampling.uniform(below: inputs.count, using: &rng)]]
+                case 1, 2: spent = [inputs[inputs.count - 1 - PeerSampling.uniform(below: 3, using: &rng)]]; parent = genesis
+                default: break
+                }
+                if step % 9 == 4 { spent.append(1_000 + UInt64(step)) }
+                inputs += spent
+                let spender = tx(spending: spent, nonce: UInt64(step))
+                for input in spent where firstSpender[input] == nil { firstSpender[input] = spender.id }
+                let v = vertex(on: [parent], [spender], creator: NodeID(step % 5))
+                if step % 11 != 7 { numbering.register(v) }      // the rest stay in the tables
+                let expected = Result { try plain.add(v) }
+                let found = Result { try numbered.add(v) }
+                switch (expected, found) {
+                case let (.success(a), .success(b)):
+                    #expect(a.rejectedTransactions.map(\.id) == b.rejectedTransactions.map(\.id))
+                    #expect(a.rejectedVertices == b.rejectedVertices)
+                    added.append(v)
+                case (.failure, .failure): break
+                default: Issue.record("seed \(seed), step \(step): one engine took the vertex, the other refused it")
+                }
+                for _ in 0..<3 {
+                    let processing = added.filter { plain.dag.status($0.id) == .processing }
+                    guard !processing.isEmpty else { break }
+                    // Half the polls are unanimous for one vertex, so that any side of a conflict may win.
+                    let favourite = processing[PeerSampling.uniform(below: processing.count, using: &rng)]
+                    let unanimous = PeerSampling.uniform(below: 2, using: &rng) == 0
+                    let votes = (0..<5).map { _ in
+                        [unanimous ? favourite.id : processing[PeerSampling.uniform(below: processing.count, using: &rng)].id]
+                    }
+                    let a = plain.recordPoll(votes), b = numbered.recordPoll(votes)
+                    #expect(a.acceptedTransactions.map(\.id) == b.acceptedTransactions.map(\.id))
+                    #expect(a.rejectedTransactions.map(\.id) == b.rejectedTransactions.map(\.id))
+                    #expect(a.acceptedVertices.map(\.id) == b.acceptedVertices.map(\.id))
+                }
+                if step % 10 == 9 { #expect(plain.prune() == numbered.prune()) }
+            }
+            for input in inputs {
+                #expect(plain.decision(for: input) == numbered.decision(for: input))
+                if let winner = numbered.decision(for: input), winner != firstSpender[input] { laterSpendsChosen += 1 }
+            }
+            #expect(inputs.contains { numbered.decision(for: $0) != nil })
+            #expect(plain.heldBytes == numbered.heldBytes)
+            for v in added { #expect(plain.dag.status(v.id) == numbered.dag.status(v.id)) }
+        }
+        #expect(laterSpendsChosen > 0, "no conflict went to a later spend: the test shows too little")
+    }
+
     @Test func atMostOneOfAConflictingPairIsEverAcceptedUnderRandomVotes() throws {
         for seed in UInt64(1)...50 {
             var rng = TestGenerator(seed: seed)

@@ -122,11 +122,11 @@ public struct AvalancheEngine: Sendable {
     private var touchedSets: [Int32] = []
 
     /// The transaction each decided input went to, for refusing late conflicts and duplicates.
-    private var decidedInputs: [InputID: Hash256] = [:]
-    private var decidedQueue: [InputID] = []
-    private var decidedQueueHead = 0
+    private var decidedInputs: DecidedInputs
     /// How many decided inputs are remembered; older ones are forgotten so that long
-    /// runs hold bounded state (a real node keeps its UTXO set on disk).
+    /// runs hold bounded state (a real node keeps its UTXO set on disk). With a
+    /// numbering, what is kept is the spends of the last `decidedInputLimit` numbers or
+    /// more (a window forgotten a quarter at a time).
     public var decidedInputLimit = 1 << 18
 
     private var cachedFrontier: [Hash256]?
@@ -149,6 +149,7 @@ public struct AvalancheEngine: Sendable {
         try parameters.validate()
         self.parameters = parameters
         dag = DAG(checks: checks, keys: keys, numbering: numbering)
+        decidedInputs = DecidedInputs(numbering: numbering)
         dag.insert(genesis, status: .accepted)
     }
 
@@ -180,7 +181,7 @@ public struct AvalancheEngine: Sendable {
     }
 
     /// The transaction `input` was decided for, while remembered.
-    public func decision(for input: InputID) -> Hash256? { decidedInputs[input] }
+    public func decision(for input: InputID) -> Hash256? { decidedInputs.winner(of: input) }
 
     /// Parents of `vertex` this node does not know: what it must fetch before adding it.
     public func missingParents(of vertex: Vertex) -> [Hash256] {
@@ -213,7 +214,7 @@ public struct AvalancheEngine: Sendable {
             seen.append(tx.id)
             if let index = recordOf[tx.id] {
                 if records[Int(index)].accepted { throw .duplicateTransaction(tx.id) }
-            } else if tx.inputs.contains(where: { decidedInputs[$0] == tx.id }) {
+            } else if tx.inputs.contains(where: { decidedInputs.winner(of: $0) == tx.id }) {
                 throw .duplicateTransaction(tx.id)      // already accepted
             }
         }
@@ -244,7 +245,7 @@ public struct AvalancheEngine: Sendable {
                 records[Int(index)].slots.append(slot)
                 txs.append(index)
                 if records[Int(index)].rejected { doomed = true }
-            } else if tx.inputs.contains(where: { decidedInputs[$0] != nil }) {
+            } else if tx.inputs.contains(where: { decidedInputs.winner(of: $0) != nil }) {
                 doomed = true     // spends an input already decided for another transaction
                 pendingRejected.append(tx)
             } else {
@@ -551,16 +552,7 @@ public struct AvalancheEngine: Sendable {
     }
 
     private mutating func rememberDecision(_ input: InputID, _ tx: Hash256) {
-        decidedInputs[input] = tx
-        decidedQueue.append(input)
-        while decidedInputs.count > decidedInputLimit {
-            decidedInputs[decidedQueue[decidedQueueHead]] = nil
-            decidedQueueHead += 1
-        }
-        if decidedQueueHead > 4096 && decidedQueueHead * 2 > decidedQueue.count {
-            decidedQueue.removeFirst(decidedQueueHead)
-            decidedQueueHead = 0
-        }
+        decidedInputs.remember(input, for: tx, limit: decidedInputLimit)
     }
 
     // MARK: - Accepting and rejecting vertices

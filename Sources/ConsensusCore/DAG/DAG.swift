@@ -101,7 +101,7 @@ public struct DAG: Sendable {
     /// numbering does not know, or all of them without a numbering).
     @usableFromInline private(set) var tombstones = Hash256Map<Tombstone>()
     /// Released vertices the numbering knows, two bits each; their heights are the numbering's.
-    @usableFromInline private(set) var released = ReleasedVertices()
+    @usableFromInline private(set) var released = NumberWindow()
     /// The network's numbering of vertices, when the DAG shares one (see ``VertexNumbering``).
     @usableFromInline let numbering: VertexNumbering?
     /// Tombstone ids in the order they were made, for forgetting the oldest.
@@ -157,8 +157,8 @@ public struct DAG: Sendable {
     func tombstone(_ id: Hash256) -> Tombstone? {
         if let kept = tombstones[id] { return kept }
         guard let numbering, released.count > 0, let number = numbering.number(of: id),
-              let status = released.status(number) else { return nil }
-        return Tombstone(height: numbering.height(of: number), status: status)
+              let accepted = released.lookup(number) else { return nil }
+        return Tombstone(height: numbering.height(of: number), status: accepted ? .accepted : .rejected)
     }
     /// The stored vertex with `id`, if any.
     @inlinable @inline(__always)
@@ -430,7 +430,7 @@ public struct DAG: Sendable {
 
     private mutating func remember(_ id: Hash256, _ tombstone: Tombstone) {
         if let numbering, let number = numbering.number(of: id) {
-            heldBytes += Self.tombstoneBytes * released.insert(number, tombstone.status, limit: tombstoneLimit)
+            heldBytes += Self.tombstoneBytes * released.insert(number, marked: tombstone.status == .accepted, limit: tombstoneLimit)
             return
         }
         tombstones[id] = tombstone

@@ -1,9 +1,11 @@
 /// A numbering of the vertices of one network, in the order they are registered, with
-/// each one's height: shared by many DAGs (the nodes of a simulation) so that each can
-/// remember a released vertex in two bits instead of a table entry of its own.
+/// each one's height, and of the spends of their transactions (an input and a transaction
+/// spending it): shared by many engines (the nodes of a simulation) so that each can
+/// remember a released vertex, or the transaction an input was decided for, in a bit or
+/// two instead of a table entry of its own.
 ///
-/// Whoever creates vertices registers them; the DAGs given the numbering only read it.
-/// A DAG remembers a vertex that was never registered in its own table, as without a
+/// Whoever creates vertices registers them; the engines given the numbering only read it.
+/// An engine remembers what was never registered in its own tables, as without a
 /// numbering, so registering is an economy, never a condition of correctness.
 ///
 /// Unchecked Sendable: registering is not synchronised. A simulation that runs nodes on
@@ -11,21 +13,41 @@
 public final class VertexNumbering: @unchecked Sendable {
     @usableFromInline var numbers = Hash256Map<UInt32>()
     @usableFromInline var heights: [UInt64] = []
+    /// Spends by input, and each spend's transaction. A dictionary: it is only looked up.
+    private var spendsOf: [InputID: [UInt32]] = [:]
+    private var spendTransactions: [Hash256] = []
 
     public init() {}
 
     /// Number of vertices registered.
     public var count: Int { heights.count }
 
-    /// Registers `vertex` if it is new; returns its number.
+    /// Registers `vertex` and the spends of its transactions if it is new; returns its number.
     @discardableResult
     public func register(_ vertex: Vertex) -> UInt32 {
         if let known = numbers[vertex.id] { return known }
         let number = UInt32(heights.count)
         numbers[vertex.id] = number
         heights.append(vertex.height)
+        for tx in vertex.transactions {
+            for input in tx.inputs where spend(of: input, by: tx.id) == nil {
+                spendsOf[input, default: []].append(UInt32(spendTransactions.count))
+                spendTransactions.append(tx.id)
+            }
+        }
         return number
     }
+
+    /// The spends of `input` registered so far, in order of registration.
+    func spends(of input: InputID) -> [UInt32] { spendsOf[input] ?? [] }
+
+    /// The number of the spend of `input` by transaction `tx`, if registered.
+    func spend(of input: InputID, by tx: Hash256) -> UInt32? {
+        spendsOf[input]?.first { spendTransactions[Int($0)] == tx }
+    }
+
+    /// The transaction of spend `number`.
+    func transaction(ofSpend number: UInt32) -> Hash256 { spendTransactions[Int(number)] }
 
     /// The number of a registered vertex.
     @inlinable @inline(__always)
@@ -36,58 +58,60 @@ public final class VertexNumbering: @unchecked Sendable {
     public func height(of number: UInt32) -> UInt64 { heights[Int(number)] }
 }
 
-/// Released vertices by number, two bits each (released; accepted or rejected), over a
-/// window of numbers that slides forward: it always covers the `limit` numbers before the
-/// newest released, and when it spans a quarter more, the oldest words are forgotten, as
-/// the oldest tombstones of a table are.
+/// A set of numbers with a mark each (two bits per number), over a window of numbers that
+/// slides forward: it always covers the `limit` numbers before the newest inserted, and
+/// when it spans a quarter more, the oldest words are forgotten, as the oldest entries of
+/// a bounded table are. A DAG keeps its released vertices in one (marked: accepted), an
+/// engine the spends its conflict sets were decided for.
 @usableFromInline
-struct ReleasedVertices: Sendable {
+struct NumberWindow: Sendable {
     /// The number of the first bit of the first word (a multiple of 64).
     @usableFromInline var base = 0
-    @usableFromInline var released: [UInt64] = []
-    @usableFromInline var accepted: [UInt64] = []
-    /// Vertices remembered.
+    @usableFromInline var members: [UInt64] = []
+    @usableFromInline var marks: [UInt64] = []
+    /// Numbers held.
     @usableFromInline private(set) var count = 0
 
     @usableFromInline init() {}
 
-    /// The status of released vertex `number`, or nil when it was not released (or forgotten).
+    /// Whether `number` is held, and then whether it is marked; nil when it is not held
+    /// (or was forgotten).
     @inlinable @inline(__always)
-    func status(_ number: UInt32) -> VertexStatus? {
+    func lookup(_ number: UInt32) -> Bool? {
         let offset = Int(number) - base
         guard offset >= 0 else { return nil }
         let word = offset >> 6
-        guard word < released.count else { return nil }
+        guard word < members.count else { return nil }
         let bit = UInt64(1) << UInt64(offset & 63)
-        guard released[word] & bit != 0 else { return nil }
-        return accepted[word] & bit != 0 ? .accepted : .rejected
+        guard members[word] & bit != 0 else { return nil }
+        return marks[word] & bit != 0
     }
 
-    /// Remembers vertex `number` as released with `status`; returns the change in the
-    /// number remembered (one more, or less when older ones are forgotten for room; zero
-    /// for a number already behind the window).
-    mutating func insert(_ number: UInt32, _ status: VertexStatus, limit: Int) -> Int {
+    /// Holds `number`, marked or not; returns the change in the count (one more, or less
+    /// when older numbers are forgotten for room; zero for a number already held or
+    /// already behind the window).
+    mutating func insert(_ number: UInt32, marked: Bool, limit: Int) -> Int {
         let before = count
         let offset = Int(number) - base
         guard offset >= 0 else { return 0 }
         let word = offset >> 6
-        if word >= released.count {
-            let missing = word + 1 - released.count
-            released.append(contentsOf: repeatElement(0, count: missing))
-            accepted.append(contentsOf: repeatElement(0, count: missing))
+        if word >= members.count {
+            let missing = word + 1 - members.count
+            members.append(contentsOf: repeatElement(0, count: missing))
+            marks.append(contentsOf: repeatElement(0, count: missing))
         }
         let bit = UInt64(1) << UInt64(offset & 63)
-        if released[word] & bit == 0 { count += 1 }
-        released[word] |= bit
-        if status == .accepted { accepted[word] |= bit } else { accepted[word] &= ~bit }
+        if members[word] & bit == 0 { count += 1 }
+        members[word] |= bit
+        if marked { marks[word] |= bit } else { marks[word] &= ~bit }
         // Keep whole words holding at least the last `limit` numbers below the newest word,
         // and forget in steps of a quarter of that, so that the words move rarely.
         let kept = (max(0, limit) + 63) >> 6 + 1
-        if released.count > kept + max(1, kept >> 2) {
-            let dropped = released.count - kept
-            for old in released[..<dropped] { count -= old.nonzeroBitCount }
-            released.removeFirst(dropped)
-            accepted.removeFirst(dropped)
+        if members.count > kept + max(1, kept >> 2) {
+            let dropped = members.count - kept
+            for old in members[..<dropped] { count -= old.nonzeroBitCount }
+            members.removeFirst(dropped)
+            marks.removeFirst(dropped)
             base += dropped << 6
         }
         return count - before
