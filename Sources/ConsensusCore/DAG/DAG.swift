@@ -102,6 +102,11 @@ public struct DAG: Sendable {
     @usableFromInline private(set) var tombstones = Hash256Map<Tombstone>()
     /// Released vertices the numbering knows, two bits each; their heights are the numbering's.
     @usableFromInline private(set) var released = NumberWindow()
+    /// Numbered vertices this DAG stores or has released and still remembers: a lookup
+    /// that finds a number here needs no probe of the DAG's own table (the numbering's,
+    /// shared by every node, is the one the caches keep). It never holds a number the
+    /// DAG has forgotten, but may miss one stored before it was numbered.
+    @usableFromInline private(set) var held = NumberWindow()
     /// The network's numbering of vertices, when the DAG shares one (see ``VertexNumbering``).
     @usableFromInline let numbering: VertexNumbering?
     /// Tombstone ids in the order they were made, for forgetting the oldest.
@@ -147,7 +152,11 @@ public struct DAG: Sendable {
     /// Whether `id` is stored or was pruned.
     @inlinable @inline(__always)
     public func contains(_ id: Hash256) -> Bool {
-        entries.contains(id) || tombstone(id) != nil
+        if let numbering, let number = numbering.number(of: id) {
+            if held.lookup(number) != nil { return true }
+            return entries.contains(id) || tombstones.contains(id) || released.lookup(number) != nil
+        }
+        return entries.contains(id) || tombstones.contains(id)
     }
     /// Whether `id` was released (pruned when accepted, dropped when rejected).
     public func isPruned(_ id: Hash256) -> Bool { tombstone(id) != nil }
@@ -245,6 +254,7 @@ public struct DAG: Sendable {
     /// `parentBuckets`, when given, holds what `check` found for them.
     private mutating func store(_ vertex: Vertex, status: VertexStatus, parentBuckets: UnsafePointer<Int>?) {
         let id = vertex.id
+        if let numbering, let number = numbering.number(of: id) { noteHeld(number) }
         let live = status != .rejected
         for (position, parent) in vertex.parents.enumerated() {
             // At most one hash-table lookup, the entry changed in place. A parent that is
@@ -431,6 +441,7 @@ public struct DAG: Sendable {
     private mutating func remember(_ id: Hash256, _ tombstone: Tombstone) {
         if let numbering, let number = numbering.number(of: id) {
             heldBytes += Self.tombstoneBytes * released.insert(number, marked: tombstone.status == .accepted, limit: tombstoneLimit)
+            noteHeld(number)
             return
         }
         tombstones[id] = tombstone
@@ -445,6 +456,12 @@ public struct DAG: Sendable {
             tombstoneQueue.removeFirst(tombstoneQueueHead)
             tombstoneQueueHead = 0
         }
+    }
+
+    /// Notes numbered vertex `number` as held, forgetting what the released window forgot.
+    private mutating func noteHeld(_ number: UInt32) {
+        _ = held.insert(number, marked: false, limit: tombstoneLimit)
+        held.forget(below: released.base)
     }
 
     static func bytes(of vertex: Vertex) -> Int {

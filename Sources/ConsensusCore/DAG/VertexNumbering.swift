@@ -51,7 +51,11 @@ public final class VertexNumbering: @unchecked Sendable {
 
     /// The number of a registered vertex.
     @inlinable @inline(__always)
-    public func number(of id: Hash256) -> UInt32? { numbers[id] }
+    public func number(of id: Hash256) -> UInt32? {
+        // Through the index, so that the lookup is inlined where it is made.
+        let (index, found) = numbers.probe(id)
+        return found ? numbers.values[index].unsafelyUnwrapped : nil
+    }
 
     /// The height of the vertex numbered `number`.
     @inlinable @inline(__always)
@@ -107,13 +111,20 @@ struct NumberWindow: Sendable {
         // Keep whole words holding at least the last `limit` numbers below the newest word,
         // and forget in steps of a quarter of that, so that the words move rarely.
         let kept = (max(0, limit) + 63) >> 6 + 1
-        if members.count > kept + max(1, kept >> 2) {
-            let dropped = members.count - kept
-            for old in members[..<dropped] { count -= old.nonzeroBitCount }
-            members.removeFirst(dropped)
-            marks.removeFirst(dropped)
-            base += dropped << 6
-        }
+        if members.count > kept + max(1, kept >> 2) { dropWords(members.count - kept) }
         return count - before
+    }
+
+    /// Forgets every number below `number` (rounded down to a word).
+    mutating func forget(below number: Int) {
+        let words = min(members.count, (number - base) >> 6)
+        if words > 0 { dropWords(words) }
+    }
+
+    private mutating func dropWords(_ dropped: Int) {
+        for old in members[..<dropped] { count -= old.nonzeroBitCount }
+        members.removeFirst(dropped)
+        marks.removeFirst(dropped)
+        base += dropped << 6
     }
 }
