@@ -273,8 +273,9 @@ struct LoggedIssue {
 /// windows, and only read while they run.
 final class VertexArchive {
     private var vertices = Hash256Map<Vertex>()
-    /// The run's numbering of vertices, shared by every node's DAG: a vertex is numbered
-    /// when it enters the archive, before any node can have released it.
+    /// The run's numbering of vertices and spends, shared by every node's engine: a vertex
+    /// is numbered when it enters the archive, before any node can have released it or
+    /// decided its transactions (as the archive, written only between windows).
     let numbering = VertexNumbering()
 
     init(genesis: Vertex) {
@@ -294,8 +295,8 @@ final class VertexArchive {
 ///
 /// Unchecked: the simulators are not thread-safe in general. Within a window each one
 /// touches its own nodes, queue, outboxes' contents, inbound mailboxes, logs and counters,
-/// and reads only what no one writes until the window ends (the options, the archive, the
-/// nodes' immutable vertices).
+/// and reads only what no one writes until the window ends (the options, the archive and
+/// its numbering, the nodes' immutable vertices).
 private struct ShardCrew: @unchecked Sendable {
     let members: [Simulator]
     init(_ members: [Simulator]) { self.members = members }
