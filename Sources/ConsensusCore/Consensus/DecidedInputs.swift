@@ -8,7 +8,7 @@ struct DecidedInputs: Sendable {
     private var queue: [InputID] = []
     private var queueHead = 0
     /// Spends chosen by a decided conflict set.
-    private var chosen = NumberWindow()
+    private var chosen = NumberWindow(keepsMarks: false)
 
     init(numbering: VertexNumbering?) {
         self.numbering = numbering

@@ -101,12 +101,12 @@ public struct DAG: Sendable {
     /// numbering does not know, or all of them without a numbering).
     @usableFromInline private(set) var tombstones = Hash256Map<Tombstone>()
     /// Released vertices the numbering knows, two bits each; their heights are the numbering's.
-    @usableFromInline private(set) var released = NumberWindow()
+    @usableFromInline private(set) var released = NumberWindow(keepsMarks: true)
     /// Numbered vertices this DAG stores or has released and still remembers: a lookup
     /// that finds a number here needs no probe of the DAG's own table (the numbering's,
     /// shared by every node, is the one the caches keep). It never holds a number the
     /// DAG has forgotten, but may miss one stored before it was numbered.
-    @usableFromInline private(set) var held = NumberWindow()
+    @usableFromInline private(set) var held = NumberWindow(keepsMarks: false)
     /// The network's numbering of vertices, when the DAG shares one (see ``VertexNumbering``).
     @usableFromInline let numbering: VertexNumbering?
     /// Tombstone ids in the order they were made, for forgetting the oldest.

@@ -62,24 +62,29 @@ public final class VertexNumbering: @unchecked Sendable {
     public func height(of number: UInt32) -> UInt64 { heights[Int(number)] }
 }
 
-/// A set of numbers with a mark each (two bits per number), over a window of numbers that
-/// slides forward: it always covers the `limit` numbers before the newest inserted, and
-/// when it spans a quarter more, the oldest words are forgotten, as the oldest entries of
-/// a bounded table are. A DAG keeps its released vertices in one (marked: accepted), an
-/// engine the spends its conflict sets were decided for.
+/// A set of numbers, with a mark each when it keeps marks (a bit per number, two with
+/// marks), over a window of numbers that slides forward: it always covers the `limit`
+/// numbers before the newest inserted, and when it spans a quarter more, the oldest words
+/// are forgotten, as the oldest entries of a bounded table are. A DAG keeps its released
+/// vertices in one (marked: accepted) and the vertices it holds in another, an engine the
+/// spends its conflict sets were decided for.
 @usableFromInline
 struct NumberWindow: Sendable {
     /// The number of the first bit of the first word (a multiple of 64).
     @usableFromInline var base = 0
     @usableFromInline var members: [UInt64] = []
+    /// Empty in a window that keeps no marks.
     @usableFromInline var marks: [UInt64] = []
+    private let keepsMarks: Bool
     /// Numbers held.
     @usableFromInline private(set) var count = 0
 
-    @usableFromInline init() {}
+    @usableFromInline init(keepsMarks: Bool) {
+        self.keepsMarks = keepsMarks
+    }
 
-    /// Whether `number` is held, and then whether it is marked; nil when it is not held
-    /// (or was forgotten).
+    /// Whether `number` is held, and then whether it is marked (never, in a window that
+    /// keeps no marks); nil when it is not held (or was forgotten).
     @inlinable @inline(__always)
     func lookup(_ number: UInt32) -> Bool? {
         let offset = Int(number) - base
@@ -88,12 +93,12 @@ struct NumberWindow: Sendable {
         guard word < members.count else { return nil }
         let bit = UInt64(1) << UInt64(offset & 63)
         guard members[word] & bit != 0 else { return nil }
-        return marks[word] & bit != 0
+        return !marks.isEmpty && marks[word] & bit != 0
     }
 
-    /// Holds `number`, marked or not; returns the change in the count (one more, or less
-    /// when older numbers are forgotten for room; zero for a number already held or
-    /// already behind the window).
+    /// Holds `number`, marked or not (`marked` is ignored where no marks are kept); returns
+    /// the change in the count (one more, or less when older numbers are forgotten for
+    /// room; zero for a number already held or already behind the window).
     mutating func insert(_ number: UInt32, marked: Bool, limit: Int) -> Int {
         let before = count
         let offset = Int(number) - base
@@ -102,12 +107,14 @@ struct NumberWindow: Sendable {
         if word >= members.count {
             let missing = word + 1 - members.count
             members.append(contentsOf: repeatElement(0, count: missing))
-            marks.append(contentsOf: repeatElement(0, count: missing))
+            if keepsMarks { marks.append(contentsOf: repeatElement(0, count: missing)) }
         }
         let bit = UInt64(1) << UInt64(offset & 63)
         if members[word] & bit == 0 { count += 1 }
         members[word] |= bit
-        if marked { marks[word] |= bit } else { marks[word] &= ~bit }
+        if keepsMarks {
+            if marked { marks[word] |= bit } else { marks[word] &= ~bit }
+        }
         // Keep whole words holding at least the last `limit` numbers below the newest word,
         // and forget in steps of a quarter of that, so that the words move rarely.
         let kept = (max(0, limit) + 63) >> 6 + 1
@@ -124,7 +131,7 @@ struct NumberWindow: Sendable {
     private mutating func dropWords(_ dropped: Int) {
         for old in members[..<dropped] { count -= old.nonzeroBitCount }
         members.removeFirst(dropped)
-        marks.removeFirst(dropped)
+        if keepsMarks { marks.removeFirst(dropped) }
         base += dropped << 6
     }
 }
