@@ -145,16 +145,7 @@ struct ShardTests {
     }
 
     @Test func doubleSpendersAreDecidedAlikeEverywhereAsWithOneQueue() throws {
-        var options = byzantineOptions(.doubleSpend, fraction: 0.2, seconds: 4, conflictRate: 0)
-        options.shards = 2
-        let simulator = try Simulator(options: options)
-        let result = simulator.run()
-        let pairs = simulator.adversary.doubleSpends
-        #expect(pairs > 8)
-        #expect(result.value("byzantine.doubleSpends") == Double(pairs))
-        #expect(result.value("safety.violations") == 0)
-        let (early, decided) = expectConflictsDecidedAlike(in: simulator, createdBefore: SimInstant.zero + .seconds(2))
-        #expect(decided * 2 > early, "\(decided) of \(early) early pairs decided")
+        _ = try runDoubleSpenders(shards: 2)
     }
 
     /// Every kind of fault, in one run: taken between windows, the same whatever runs the shards.
@@ -183,18 +174,7 @@ struct ShardTests {
     }
 
     @Test func aPartitionHealsAsWithOneQueue() throws {
-        var options = faultOptions(seconds: 8, faults: [
-            FaultSpec(.partition(groups: [0.5, 0.5], oneWay: false), start: .seconds(2), length: .seconds(3)),
-        ])
-        options.workload.conflictRate = 0.2
-        options.shards = 2
-        let simulator = try Simulator(options: options)
-        let result = simulator.run()
-        #expect(result.value("safety.violations") == 0)
-        #expect(result.value("partition.sidesDeciding") == 0)
-        let recovery = try #require(result.value("recovery.seconds"))
-        #expect(recovery > 0 && recovery < 4, "recovery \(recovery) s")
-        #expect(result.value("recovery.incomplete") == 0)
+        let (simulator, _) = try runFiftyFiftySplit(shards: 2)
         let checked = expectAcceptedByAll(24, in: simulator.faults.log, firstAcceptedBefore: 6_500_000_000)
         // How much is accepted before the heal's backlog clears varies from run to run: over
         // seeds 5–14 between 60 and 128 such transactions with one queue, 64 and 112 with two
