@@ -10,10 +10,13 @@ struct PollTerminationTests {
     private let b = Hash256(w0: 2, w1: 0, w2: 0, w3: 0)
     private let c = Hash256(w0: 3, w1: 0, w2: 0, w3: 0)
 
+    /// A numbering that knows none of the ids: chits carry them whole.
+    private let numbering = VertexNumbering()
+
     /// A poll of `expected` peers that has received `chits`.
     private func poll(expected: Int, _ chits: [[Hash256]]) -> PollState {
         let poll = PollState(id: 1, expected: expected, timeout: EventTicket(sequence: 1, time: .zero))
-        for chit in chits { _ = poll.add(answer: chit) }
+        for chit in chits { _ = poll.add(answer: IdList(chit, numbering: numbering)) }
         poll.received = chits.count
         return poll
     }
@@ -82,7 +85,7 @@ struct PollTerminationTests {
                     chit = Array(ids.prefix(Int(random.nextBelow(3)) + 1))
                 }
                 answered.append(chit)
-                _ = kept.add(answer: chit)
+                _ = kept.add(answer: IdList(chit, numbering: numbering))
                 kept.received += 1
                 let keptVerdict = kept.isSettled(alphaPreference: alphaPreference, alphaConfidence: alphaConfidence)
                 let fresh = settled(poll(expected: 20, answered), alphaPreference: alphaPreference,

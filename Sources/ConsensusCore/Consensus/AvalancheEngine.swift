@@ -164,6 +164,8 @@ public struct AvalancheEngine: Sendable {
 
     /// Whether the DAG holds `id` (stored, pruned or rejected); cheaper than going through `dag`.
     @inlinable @inline(__always) public func holds(_ id: Hash256) -> Bool { dag.contains(id) }
+    /// Whether the node holds the vertex numbered `number` in the engine's numbering (which it must have).
+    @inlinable @inline(__always) public func holds(number: UInt32) -> Bool { dag.contains(number: number) }
 
     /// The stored vertex `id`, if in memory; cheaper than going through `dag`.
     @inlinable @inline(__always) public func storedVertex(_ id: Hash256) -> Vertex? { dag.vertex(id) }

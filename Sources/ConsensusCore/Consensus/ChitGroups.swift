@@ -24,14 +24,20 @@ public struct ChitGroups: Sendable {
     /// Adds one responder's chit; returns the index of its group in `chits` (the last
     /// one when the chit is new).
     @discardableResult
-    public mutating func add(_ chit: [Hash256]) -> Int {
-        answers += 1
+    public mutating func add(_ chit: [Hash256]) -> Int { add(chit, weight: 1) }
+
+    /// Adds `weight` responders that sent `chit` (at least one); returns the index of its
+    /// group in `chits`.
+    @discardableResult
+    public mutating func add(_ chit: [Hash256], weight: Int32) -> Int {
+        precondition(weight >= 1, "a chit is sent by at least one responder")
+        answers += Int(weight)
         for index in chits.indices where Self.same(chits[index], chit) {
-            weights[index] += 1
+            weights[index] += weight
             return index
         }
         chits.append(chit)
-        weights.append(1)
+        weights.append(weight)
         return chits.count - 1
     }
 

@@ -158,6 +158,15 @@ public struct DAG: Sendable {
         }
         return entries.contains(id) || tombstones.contains(id)
     }
+    /// Whether the DAG holds the vertex numbered `number` in its numbering, as `contains`
+    /// answers for its id, without looking the number up; the DAG must have a numbering.
+    @inlinable @inline(__always)
+    public func contains(number: UInt32) -> Bool {
+        if held.lookup(number) != nil { return true }
+        let id = numbering!.id(ofNumber: number)
+        return entries.contains(id) || tombstones.contains(id) || released.lookup(number) != nil
+    }
+
     /// Whether `id` was released (pruned when accepted, dropped when rejected).
     public func isPruned(_ id: Hash256) -> Bool { tombstone(id) != nil }
 

@@ -13,6 +13,8 @@
 public final class VertexNumbering: @unchecked Sendable {
     @usableFromInline var numbers = Hash256Map<UInt32>()
     @usableFromInline var heights: [UInt64] = []
+    /// The id of each number.
+    @usableFromInline var ids: [Hash256] = []
     /// Spends by input, and each spend's transaction. A dictionary: it is only looked up.
     private var spendsOf: [InputID: [UInt32]] = [:]
     private var spendTransactions: [Hash256] = []
@@ -26,9 +28,11 @@ public final class VertexNumbering: @unchecked Sendable {
     @discardableResult
     public func register(_ vertex: Vertex) -> UInt32 {
         if let known = numbers[vertex.id] { return known }
+        precondition(heights.count < Int(UInt32.max), "a numbering holds fewer than 2^32 - 1 vertices")
         let number = UInt32(heights.count)
         numbers[vertex.id] = number
         heights.append(vertex.height)
+        ids.append(vertex.id)
         for tx in vertex.transactions {
             for input in tx.inputs where spend(of: input, by: tx.id) == nil {
                 spendsOf[input, default: []].append(UInt32(spendTransactions.count))
@@ -56,6 +60,10 @@ public final class VertexNumbering: @unchecked Sendable {
         let (index, found) = numbers.probe(id)
         return found ? numbers.values[index].unsafelyUnwrapped : nil
     }
+
+    /// The id of the vertex numbered `number`.
+    @inlinable @inline(__always)
+    public func id(ofNumber number: UInt32) -> Hash256 { ids[Int(number)] }
 
     /// The height of the vertex numbered `number`.
     @inlinable @inline(__always)

@@ -20,7 +20,8 @@ extension Simulator {
     /// A Byzantine node answers a query naming `asked` at once, as its behaviour dictates.
     func sendByzantineChits(from node: Int, to asker: Int, poll: UInt32, asked: [Hash256]) {
         let chit = byzantineChit(from: node, to: asker, asked: asked)
-        send(Message(kind: .chits, from: Int32(node), to: Int32(asker), poll: poll, vertex: nil, ids: chit),
+        send(Message(kind: .chits, from: Int32(node), to: Int32(asker), poll: poll, vertex: nil,
+                     ids: IdList(chit, numbering: archive.numbering)),
              bytes: messageHeaderBytes + 4 + 32 * chit.count)
     }
 
@@ -170,7 +171,7 @@ extension Simulator {
         for offset in picked {
             var to = lower + offset
             if inside && to >= issuer { to += 1 }
-            send(Message(kind: .pushQuery, from: Int32(issuer), to: Int32(to), poll: poll, vertex: vertex, ids: []),
+            send(Message(kind: .pushQuery, from: Int32(issuer), to: Int32(to), poll: poll, vertex: vertex, ids: IdList()),
                  bytes: messageHeaderBytes + vertexWireBytes(vertex))
         }
     }

@@ -52,7 +52,7 @@ extension Simulator {
         found.sort { ($0.vertex.height, $0.order) < ($1.vertex.height, $1.order) }
         let ready = readCount > 0 ? readFromDisk(node, vertices: readCount, bytes: readBytes) : .zero
         send(Message(kind: .ancestors, from: Int32(node), to: Int32(asker), poll: 0, vertex: nil,
-                     ids: found.map(\.vertex.id)),
+                     ids: IdList(found.map(\.vertex.id), numbering: archive.numbering)),
              bytes: messageHeaderBytes + 4 + bytes, notBefore: ready)
     }
 

@@ -8,6 +8,7 @@ import ConsensusCore
 /// engine is read in place.
 extension AvalancheEngine {
     mutating func holdsInPlace(_ id: Hash256) -> Bool { holds(id) }
+    mutating func holdsInPlace(number: UInt32) -> Bool { holds(number: number) }
     mutating func storedVertexInPlace(_ id: Hash256) -> Vertex? { storedVertex(id) }
     mutating func hasProcessingInPlace() -> Bool { hasProcessing }
     mutating func processingVertexCountInPlace() -> Int { processingVertexCount }

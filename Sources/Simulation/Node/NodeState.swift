@@ -25,7 +25,7 @@ struct Message {
     var to: Int32
     var poll: UInt32
     var vertex: Vertex?
-    var ids: [Hash256]
+    var ids: IdList
 }
 
 /// Bytes on the wire besides the content: framing, message type, request id, chain id, TLS/TCP/IP.
@@ -41,13 +41,15 @@ final class PollState {
     let expected: Int
     var received = 0
     /// The answers so far, identical chits counted together.
-    private(set) var answers = ChitGroups()
-    /// Voters per vertex named, kept from the first time the early-end test needs it
-    /// (`tallied`) and updated with each later answer, instead of recounted at each.
-    private var tally = Hash256Map<Int32>()
+    private(set) var answers = PollAnswers()
+    var groups: [IdList] { answers.groups }
+    var weights: [Int32] { answers.weights }
+    /// Voters per vertex named (see `Tally`), kept from the first time the early-end test
+    /// needs it (`tallied`) and updated with each later answer, instead of recounted at each.
+    private var tally = Tally()
     private var tallied = false
-    /// Per distinct chit, for αPref and for αConf: how many of its leading ids are known
-    /// to have at least α voters. Counts only grow, so these only grow, and the test
+    /// Per distinct chit, for αPref and for αConf: how many of its leading words hold ids
+    /// known to have at least α voters. Counts only grow, so these only grow, and the test
     /// reads each id of a chit about once per threshold over the poll's life.
     private var reachedPreference: [Int32] = []
     private var reachedConfidence: [Int32] = []
@@ -89,17 +91,17 @@ extension PollState {
         // Fewer than αPref voters cannot have taken any vertex to a threshold: every voter
         // is partial, and the test needs no tally.
         var voters = 0
-        for (chit, weight) in zip(answers.chits, answers.weights) where !chit.isEmpty { voters += Int(weight) }
+        for (chit, weight) in zip(groups, weights) where !chit.isEmpty { voters += Int(weight) }
         if voters < alphaPreference { return voters + pending < alphaPreference }
         if !tallied {
             // Voters per vertex named; a chit names each vertex at most once, so there are
             // at least as many ids as in the longest chit: room for that many at once costs
             // no memory that growing would not, and skips the growth up to it.
             var longest = 0
-            for chit in answers.chits { longest = max(longest, chit.count) }
-            tally.reserveCapacity(longest)
-            for (chit, weight) in zip(answers.chits, answers.weights) {
-                for id in chit { tally[id, default: 0] += weight }
+            for chit in groups { longest = max(longest, chit.words.count) }
+            tally.byNumber.reserveCapacity(longest)
+            for (chit, weight) in zip(groups, weights) {
+                for element in chit { tally.add(weight, to: element) }
             }
             tallied = true
         }
@@ -112,22 +114,76 @@ extension PollState {
     /// they and the responders naming at least one vertex still below `alpha` reach it.
     private func couldCross(_ alpha: Int, pending: Int, reached prefix: inout [Int32]) -> Bool {
         var partial = 0
-        for group in answers.chits.indices {
+        for group in groups.indices {
             if group == prefix.count { prefix.append(0) }
-            let chit = answers.chits[group]
-            var reached = Int(prefix[group])
-            while reached < chit.count && Int(tally[chit[reached]]!) >= alpha { reached += 1 }
+            var ids = IdList.Iterator(words: groups[group].words, index: Int(prefix[group]))
+            var reached = ids.index
+            while let element = ids.next(), Int(tally.voters(element)) >= alpha { reached = ids.index }
             prefix[group] = Int32(reached)
-            if reached < chit.count { partial += Int(answers.weights[group]) }
+            if reached < groups[group].words.count { partial += Int(weights[group]) }
         }
         return partial + pending >= alpha
     }
 
-    /// Adds one responder's chit; returns the index of its group in `answers`.
-    func add(answer chit: [Hash256]) -> Int {
-        if tallied { for id in chit { tally[id, default: 0] += 1 } }
+    /// Adds one responder's chit; returns the index of its group in `groups` (the last
+    /// one when the chit is new).
+    func add(answer chit: IdList) -> Int {
+        if tallied { for element in chit { tally.add(1, to: element) } }
         return answers.add(chit)
     }
+}
+
+/// A poll's answers: the distinct chits in order of first arrival, and how many responders
+/// sent each. Honest responders that agree send the same frontier, so a poll of k peers
+/// usually holds one to three.
+struct PollAnswers {
+    private(set) var groups: [IdList] = []
+    private(set) var weights: [Int32] = []
+
+    /// Adds one responder's chit; returns the index of its group (the last one when the chit is new).
+    mutating func add(_ chit: IdList) -> Int {
+        for index in groups.indices where groups[index] == chit {
+            weights[index] += 1
+            return index
+        }
+        groups.append(chit)
+        weights.append(1)
+        return groups.count - 1
+    }
+
+    /// The answers as the engine counts them, whole ids read back from `numbering`.
+    func chitGroups(numbering: VertexNumbering) -> ChitGroups {
+        var answers = ChitGroups()
+        for (chit, weight) in zip(groups, weights) { answers.add(chit.ids(numbering: numbering), weight: weight) }
+        return answers
+    }
+}
+
+/// Voters per vertex in a poll: numbered vertices by number, the others by id.
+private struct Tally {
+    /// Keyed by the number in the first word (a table keyed by ids serves for numbers too).
+    var byNumber = Hash256Map<Int32>()
+    var byId = Hash256Map<Int32>()
+
+    @inline(__always)
+    mutating func add(_ voters: Int32, to element: IdList.Element) {
+        switch element {
+        case let .number(number): byNumber[Self.key(number), default: 0] += voters
+        case let .id(id): byId[id, default: 0] += voters
+        }
+    }
+
+    /// The voters of a vertex the tally has counted.
+    @inline(__always)
+    func voters(_ element: IdList.Element) -> Int32 {
+        switch element {
+        case let .number(number): byNumber[Self.key(number)]!
+        case let .id(id): byId[id]!
+        }
+    }
+
+    @inline(__always)
+    private static func key(_ number: UInt32) -> Hash256 { Hash256(w0: UInt64(number), w1: 0, w2: 0, w3: 0) }
 }
 
 /// A query that arrived naming vertices the node does not hold yet; answered once it does.
@@ -142,7 +198,7 @@ struct DeferredReply {
 /// applied once those arrive (or after a poll timeout, without them), as avalanchego's
 /// voter waits for the vertices a chit names.
 struct BlockedVote {
-    var answers: ChitGroups
+    var answers: PollAnswers
     var waitingFor: [Hash256]
     var since: SimInstant
 }
@@ -181,6 +237,10 @@ final class NodeState {
     var batchTimerArmed = false
     var nextPoll: UInt32 = 0
     var polls: [PollState] = []
+    /// The engine's preferred frontier as last read, and as messages carry it: converted
+    /// once per change (see `Simulator.frontier(of:)`).
+    var frontierRead: [Hash256] = []
+    var frontierList = IdList()
     /// Vertices received whose parents are not all known yet.
     var pending = Hash256Map<Vertex>()
     /// Missing parent → pending vertices waiting for it.

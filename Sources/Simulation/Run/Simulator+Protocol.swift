@@ -20,24 +20,24 @@ extension Simulator {
         case .pushQuery:
             let vertex = message.vertex!
             receive(vertex, at: node, from: from)
-            answerQuery(at: node, from: from, poll: message.poll, naming: [vertex.id])
+            answerPush(of: vertex, at: node, from: from, poll: message.poll)
         case .pullQuery:
-            answerQuery(at: node, from: from, poll: message.poll, naming: message.ids)
+            answerPull(at: node, from: from, poll: message.poll, naming: message.ids)
         case .chits:
             receiveChits(at: node, from: from, poll: message.poll, chit: message.ids)
         case .get:
-            for id in message.ids {
+            for id in message.ids.ids(numbering: archive.numbering) {
                 var ready = SimInstant.zero
                 guard let vertex = stored(id, at: node, readyAt: &ready) ?? byzantineStored(id, at: node) else { continue }
-                send(Message(kind: .put, from: Int32(node), to: Int32(from), poll: 0, vertex: vertex, ids: []),
+                send(Message(kind: .put, from: Int32(node), to: Int32(from), poll: 0, vertex: vertex, ids: IdList()),
                      bytes: messageHeaderBytes + vertexWireBytes(vertex), notBefore: ready)
             }
         case .put:
             receive(message.vertex!, at: node, from: from)
         case .getAncestors:
-            serveAncestors(at: node, to: from, naming: message.ids)
+            serveAncestors(at: node, to: from, naming: message.ids.ids(numbering: archive.numbering))
         case .ancestors:
-            receiveAncestors(at: node, from: from, ids: message.ids)
+            receiveAncestors(at: node, from: from, ids: message.ids.ids(numbering: archive.numbering))
         }
     }
 
@@ -55,12 +55,32 @@ extension Simulator {
     /// Whether the node holds `id` (added, pruned or rejected).
     private func holds(_ node: Int, _ id: Hash256) -> Bool { nodes[node].engine.holdsInPlace(id) }
 
-    /// Answers at once when every named vertex is held; otherwise fetches the missing ones
-    /// from the asker and answers when they have been added.
-    private func answerQuery(at node: Int, from: Int, poll: UInt32, naming ids: [Hash256]) {
-        if adversary.isByzantine[node] { return sendByzantineChits(from: node, to: from, poll: poll, asked: ids) }
+    /// Whether the node holds the vertex of `element`.
+    @inline(__always)
+    private func holds(_ node: Int, _ element: IdList.Element) -> Bool {
+        switch element {
+        case let .number(number): nodes[node].engine.holdsInPlace(number: number)
+        case let .id(id): nodes[node].engine.holdsInPlace(id)
+        }
+    }
+
+    /// Answers a push query for `vertex`, just received.
+    private func answerPush(of vertex: Vertex, at node: Int, from: Int, poll: UInt32) {
+        if adversary.isByzantine[node] { return sendByzantineChits(from: node, to: from, poll: poll, asked: [vertex.id]) }
+        if holds(node, vertex.id) { return sendChits(from: node, to: from, poll: poll) }
+        fetch(vertex.id, at: node, from: from)
+        nodes[node].deferred.append(DeferredReply(to: Int32(from), poll: poll, waitingFor: [vertex.id], since: now))
+    }
+
+    /// Answers a pull query at once when every named vertex is held; otherwise fetches the
+    /// missing ones from the asker and answers when they have been added.
+    private func answerPull(at node: Int, from: Int, poll: UInt32, naming ids: IdList) {
+        if adversary.isByzantine[node] {
+            return sendByzantineChits(from: node, to: from, poll: poll, asked: ids.ids(numbering: archive.numbering))
+        }
         var missing: [Hash256] = []
-        for id in ids where !holds(node, id) {
+        for element in ids where !holds(node, element) {
+            let id = IdList.id(of: element, numbering: archive.numbering)
             missing.append(id)
             fetch(id, at: node, from: from)
         }
@@ -72,9 +92,26 @@ extension Simulator {
     }
 
     private func sendChits(from node: Int, to: Int, poll: UInt32) {
-        let frontier = nodes[node].engine.preferredFrontier()
+        let (count, frontier) = frontier(of: node)
         send(Message(kind: .chits, from: Int32(node), to: Int32(to), poll: poll, vertex: nil, ids: frontier),
-             bytes: messageHeaderBytes + 4 + 32 * frontier.count)
+             bytes: messageHeaderBytes + 4 + 32 * count)
+    }
+
+    /// `node`'s preferred frontier as messages carry it, with the number of ids in it.
+    /// It is converted when the engine's frontier has changed, which shows as other
+    /// storage: the node keeps the array it converted, so no other array can take its place.
+    func frontier(of node: Int) -> (count: Int, ids: IdList) {
+        let frontier = nodes[node].engine.preferredFrontier()
+        let same = frontier.withUnsafeBufferPointer { now in
+            nodes[node].frontierRead.withUnsafeBufferPointer { then in
+                now.count == then.count && now.baseAddress == then.baseAddress
+            }
+        }
+        if !same {
+            nodes[node].frontierList = IdList(frontier, numbering: archive.numbering)
+            nodes[node].frontierRead = frontier
+        }
+        return (frontier.count, nodes[node].frontierList)
     }
 
     /// Fetches what the node lacks to add `id`: the vertex itself, or, when it already has
@@ -97,7 +134,7 @@ extension Simulator {
         if let asked = nodes[node].requested[id], now - asked < requestTimeout { return }
         nodes[node].requested[id] = now
         send(Message(kind: isCatchingUp(node) ? .getAncestors : .get, from: Int32(node), to: Int32(from), poll: 0,
-                     vertex: nil, ids: [id]),
+                     vertex: nil, ids: IdList([id], numbering: archive.numbering)),
              bytes: messageHeaderBytes + 4 + 32)
     }
 
@@ -194,20 +231,20 @@ extension Simulator {
         let timeout = queue.schedule(.pollTimeout(node: Int32(node), poll: id), at: outputTime(node) + timer(node, options.pollTimeout))
         let poll = PollState(id: id, expected: sample.count, timeout: timeout)
         nodes[node].polls.append(poll)
-        let frontier = vertex == nil ? nodes[node].engine.preferredFrontier() : []
-        if reputation != nil { poll.asked = vertex.map { [$0.id] } ?? frontier }
+        let (count, frontier) = vertex == nil ? frontier(of: node) : (0, IdList())
+        if reputation != nil { poll.asked = vertex.map { [$0.id] } ?? nodes[node].frontierRead }
         for to in sample {
             if let vertex {
-                send(Message(kind: .pushQuery, from: Int32(node), to: Int32(to), poll: id, vertex: vertex, ids: []),
+                send(Message(kind: .pushQuery, from: Int32(node), to: Int32(to), poll: id, vertex: vertex, ids: IdList()),
                      bytes: messageHeaderBytes + vertexWireBytes(vertex))
             } else {
                 send(Message(kind: .pullQuery, from: Int32(node), to: Int32(to), poll: id, vertex: nil, ids: frontier),
-                     bytes: messageHeaderBytes + 4 + 32 * frontier.count)
+                     bytes: messageHeaderBytes + 4 + 32 * count)
             }
         }
     }
 
-    private func receiveChits(at node: Int, from: Int, poll: UInt32, chit: [Hash256]) {
+    private func receiveChits(at node: Int, from: Int, poll: UInt32, chit: IdList) {
         // Chits name what the peer prefers: fetch what this node has not seen yet.
         let state = nodes[node]
         guard let index = state.polls.firstIndex(where: { $0.id == poll }) else {
@@ -222,7 +259,7 @@ extension Simulator {
             open.groupHeld[group] = fetchUnheld(chit, at: node, from: from)
         }
         if reputation != nil {
-            open.chits.append(chit)
+            open.chits.append(chit.ids(numbering: archive.numbering))
             open.responders.append(Int32(from))
         }
         open.received += 1
@@ -235,11 +272,11 @@ extension Simulator {
     }
 
     /// Fetches the vertices named in `chit` that the node does not hold; returns whether it held them all.
-    private func fetchUnheld(_ chit: [Hash256], at node: Int, from: Int) -> Bool {
+    private func fetchUnheld(_ chit: IdList, at node: Int, from: Int) -> Bool {
         var all = true
-        for id in chit where !holds(node, id) {
+        for element in chit where !holds(node, element) {
             all = false
-            fetch(id, at: node, from: from)
+            fetch(IdList.id(of: element, numbering: archive.numbering), at: node, from: from)
         }
         return all
     }
@@ -260,8 +297,11 @@ extension Simulator {
         notePoll(poll, at: node)
         // A group found wholly held when it arrived is held still (holding only grows).
         var missing: [Hash256] = []
-        for (group, chit) in poll.answers.chits.enumerated() where !poll.groupHeld[group] {
-            for id in chit where !holds(node, id) && !missing.contains(id) { missing.append(id) }
+        for (group, chit) in poll.groups.enumerated() where !poll.groupHeld[group] {
+            for element in chit where !holds(node, element) {
+                let id = IdList.id(of: element, numbering: archive.numbering)
+                if !missing.contains(id) { missing.append(id) }
+            }
         }
         if missing.isEmpty {
             recordVotes(poll.answers, at: node)
@@ -271,9 +311,9 @@ extension Simulator {
         startPolls(node)
     }
 
-    private func recordVotes(_ answers: ChitGroups, at node: Int) {
+    private func recordVotes(_ answers: PollAnswers, at node: Int) {
         charge(node, costs.pollPerProcessingVertexNs * Int64(nodes[node].engine.processingVertexCountInPlace()))
-        let decisions = nodes[node].engine.recordPoll(answers)
+        let decisions = nodes[node].engine.recordPoll(answers.chitGroups(numbering: archive.numbering))
         nodes[node].pollsRecorded += 1
         apply(decisions, at: node)
         if !decisions.acceptedVertices.isEmpty || !decisions.rejectedVertices.isEmpty { issueWaiting(node) }

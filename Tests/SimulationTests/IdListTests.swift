@@ -1,0 +1,76 @@
+import ConsensusCore
+import Testing
+@testable import Simulation
+
+/// Ids as messages carry them: by number where the run's numbering has one, else whole.
+@Suite("Id lists")
+struct IdListTests {
+    /// Eight vertices on a genesis; the numbering knows the genesis and the even-numbered ones.
+    private func vertices() -> (ids: [Hash256], numbering: VertexNumbering) {
+        let genesis = try! Vertex(creator: 0, height: 0, timestamp: 0, parents: [], transactions: [], signer: nil)
+        let numbering = VertexNumbering()
+        numbering.register(genesis)
+        var ids: [Hash256] = []
+        for index in 0..<8 {
+            let vertex = try! Vertex(creator: NodeID(index), height: 1, timestamp: Int64(index), parents: [genesis.id],
+                                     transactions: [], signer: nil)
+            if index % 2 == 0 { numbering.register(vertex) }
+            ids.append(vertex.id)
+        }
+        return (ids, numbering)
+    }
+
+    @Test func aListGivesBackItsIdsNumberedOrWhole() {
+        let (ids, numbering) = vertices()
+        let list = IdList(ids, numbering: numbering)
+        #expect(list.ids(numbering: numbering) == ids)
+        var iterator = list.makeIterator()
+        for (index, id) in ids.enumerated() {
+            let start = iterator.index
+            let element = iterator.next()
+            if index % 2 == 0 {
+                #expect(element == .number(numbering.number(of: id)!))
+                #expect(iterator.index == start + 1)
+            } else {
+                #expect(element == .id(id))
+                #expect(iterator.index == start + 9)      // the marker and eight words
+            }
+        }
+        #expect(iterator.next() == nil)
+        #expect(list.words.count == 4 * 1 + 4 * 9)
+        #expect(IdList([], numbering: numbering).isEmpty)
+        #expect(IdList(ids, numbering: numbering) == list)
+        #expect(IdList(Array(ids.reversed()), numbering: numbering) != list)
+    }
+
+    @Test func aPollCountsNumberedAndWholeIdsAlike() {
+        // The same answers, once with the numbering (half the ids by number) and once whole:
+        // the early-end verdict after every answer and the groups handed to the engine agree.
+        let (ids, numbering) = vertices()
+        let none = VertexNumbering()
+        var random = Xoshiro256StarStar(seed: 5)
+        var settledSome = false
+        for round in 0..<100 {
+            let numbered = PollState(id: 1, expected: 20, timeout: EventTicket(sequence: 1, time: .zero))
+            let whole = PollState(id: 1, expected: 20, timeout: EventTicket(sequence: 1, time: .zero))
+            for _ in 0..<20 {
+                let chit: [Hash256] = random.nextBelow(3) == 0
+                    ? ids.filter { _ in random.nextBelow(2) == 0 } : Array(ids.prefix(Int(random.nextBelow(3)) + 1))
+                #expect(numbered.add(answer: IdList(chit, numbering: numbering))
+                        == whole.add(answer: IdList(chit, numbering: none)))
+                numbered.received += 1
+                whole.received += 1
+                let verdict = numbered.isSettled(alphaPreference: 13, alphaConfidence: 15)
+                #expect(verdict == whole.isSettled(alphaPreference: 13, alphaConfidence: 15), "round \(round)")
+                if verdict {
+                    settledSome = true
+                    break
+                }
+            }
+            let a = numbered.answers.chitGroups(numbering: numbering)
+            let b = whole.answers.chitGroups(numbering: none)
+            #expect(a.chits == b.chits && a.weights == b.weights && a.answers == b.answers)
+        }
+        #expect(settledSome)
+    }
+}
