@@ -68,19 +68,26 @@ public struct AvalancheEngine: Sendable {
     /// use is `vacant`. Reading a field of an optional element went through a call that
     /// inspected the optional's tag, and often a copy of the whole element, at each access.
     private struct TransactionRecord: Sendable {
-        var transaction: Transaction
+        var id: Hash256
+        /// The vertex the transaction was first registered from, and its place among that
+        /// vertex's transactions: the transaction is read from there rather than copied
+        /// into every node's record (a vertex is immutable, and kept alive by this).
+        var carrier: Vertex?
+        var position: Int32
+        var undecidedSets: Int32
         /// Processing vertices carrying it; empty while orphaned.
         var slots: InlineInt32List
         var sets: InlineInt32List
-        var undecidedSets: Int
         var rejected = false
         var accepted = false
         /// Whether the entry is unused (released), its fields meaningless.
         var vacant = false
 
-        static let vacantEntry = TransactionRecord(
-            transaction: Transaction(inputs: [0], payloadSize: 0, payloadDigest: .zero, origin: 0, submitTime: 0, nonce: 0),
-            slots: [], sets: [], undecidedSets: 0, vacant: true)
+        /// The transaction.
+        var transaction: Transaction { carrier!.transactions[Int(position)] }
+
+        static let vacantEntry = TransactionRecord(id: .zero, carrier: nil, position: 0, undecidedSets: 0,
+                                                   slots: [], sets: [], vacant: true)
     }
 
     private var recordOf = Hash256Map<Int32>()
@@ -240,7 +247,7 @@ public struct AvalancheEngine: Sendable {
         }
         var txs: [Int32] = []
         txs.reserveCapacity(vertex.transactions.count)
-        for tx in vertex.transactions {
+        for (position, tx) in vertex.transactions.enumerated() {
             if let index = recordOf[tx.id] {
                 // Carried again (its first vertex may have been rejected elsewhere): the
                 // transaction's votes are the union of its vertices' voters.
@@ -251,7 +258,7 @@ public struct AvalancheEngine: Sendable {
                 doomed = true     // spends an input already decided for another transaction
                 pendingRejected.append(tx)
             } else {
-                txs.append(register(tx, slot: slot))
+                txs.append(register(tx, carriedBy: vertex, at: position, slot: slot))
             }
         }
         slotTransactions[Int(slot)] = txs
@@ -290,9 +297,10 @@ public struct AvalancheEngine: Sendable {
         return slot
     }
 
-    private mutating func register(_ tx: Transaction, slot: Int32) -> Int32 {
+    private mutating func register(_ tx: Transaction, carriedBy vertex: Vertex, at position: Int, slot: Int32) -> Int32 {
         let index: Int32
-        let record = TransactionRecord(transaction: tx, slots: [slot], sets: [], undecidedSets: tx.inputs.count)
+        let record = TransactionRecord(id: tx.id, carrier: vertex, position: Int32(position),
+                                       undecidedSets: Int32(tx.inputs.count), slots: [slot], sets: [])
         if let reused = freeRecords.popLast() {
             index = reused
             records[Int(index)] = record
@@ -387,7 +395,7 @@ public struct AvalancheEngine: Sendable {
     mutating func votesWithoutRecording(_ answers: ChitGroups) -> [(Hash256, Int32)] {
         touchedRecords.removeAll(keepingCapacity: true)
         spreadVotes(answers)
-        let votes = touchedRecords.map { (records[Int($0)].transaction.id, recordVotes[Int($0)]) }
+        let votes = touchedRecords.map { (records[Int($0)].id, recordVotes[Int($0)]) }
         for record in touchedRecords { recordVotes[Int(record)] = 0 }
         touchedRecords.removeAll(keepingCapacity: true)
         return votes
@@ -501,7 +509,7 @@ public struct AvalancheEngine: Sendable {
                         for position in 0..<sets[i].choices.count {
                             let count = sets[i].pollVotes[position]
                             guard count > 0 else { continue }
-                            let id = records[Int(sets[i].choices[position])].transaction.id
+                            let id = records[Int(sets[i].choices[position])].id
                             if let current = best {
                                 let better = count > current.votes
                                     || (count == current.votes
@@ -531,7 +539,7 @@ public struct AvalancheEngine: Sendable {
         let chosen = set.snowball.preference
         for record in set.choices {
             let r = records[Int(record)]
-            if r.transaction.id == chosen && !r.rejected {
+            if r.id == chosen && !r.rejected {
                 records[Int(record)].undecidedSets -= 1
             } else if !r.rejected {
                 markRejected(record)
@@ -657,7 +665,7 @@ public struct AvalancheEngine: Sendable {
 
     private mutating func releaseRecord(_ record: Int32) {
         guard !records[Int(record)].vacant else { return }
-        recordOf[records[Int(record)].transaction.id] = nil
+        recordOf[records[Int(record)].id] = nil
         records[Int(record)] = .vacantEntry
         freeRecords.append(record)
     }
@@ -817,7 +825,7 @@ public struct AvalancheEngine: Sendable {
         let r = Int(record)
         guard !records[r].vacant, !records[r].rejected else { return false }
         if records[r].accepted { return true }
-        let id = records[r].transaction.id
+        let id = records[r].id
         for setIndex in records[r].sets where sets[Int(setIndex)].snowball.preference != id { return false }
         return true
     }
