@@ -56,7 +56,8 @@ public struct AvalancheEngine: Sendable {
     private var slotOf = Hash256Map<Int32>()
     private var slotVertex: [Vertex?] = []
     private var slotParents: [[Int32]] = []          // processing parents only
-    private var slotTransactions: [[Int32]] = []     // transaction records, in vertex order
+    /// Transaction records, in vertex order: usually one, kept in place.
+    private var slotTransactions: [InlineInt32List] = []
     /// The chits reaching each slot during a vote pass; zero between passes.
     private var slotMask: [UInt64] = []
     private var slotDoomed: [Bool] = []
@@ -245,8 +246,7 @@ public struct AvalancheEngine: Sendable {
                 doomed = true
             }
         }
-        var txs: [Int32] = []
-        txs.reserveCapacity(vertex.transactions.count)
+        var txs = InlineInt32List()
         for (position, tx) in vertex.transactions.enumerated() {
             if let index = recordOf[tx.id] {
                 // Carried again (its first vertex may have been rejected elsewhere): the
