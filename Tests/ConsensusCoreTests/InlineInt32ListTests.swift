@@ -44,4 +44,30 @@ struct InlineInt32ListTests {
         list.removeAll { $0 != 8 }
         #expect(Array(list) == [8] && list[0] == 8)
     }
+
+    @Test func zeroIsAnElementLikeAnyOther() {
+        // The empty places are marked by -1, so 0 must count wherever it sits.
+        var list: InlineInt32List = [0]
+        #expect(Array(list) == [0] && list.count == 1)
+        list.append(0)
+        list.append(0)
+        #expect(Array(list) == [0, 0, 0])
+        list.remove(at: 2)
+        list.remove(at: 0)
+        #expect(Array(list) == [0])
+        list[0] = 3
+        list.remove(at: 0)
+        #expect(list.isEmpty)
+    }
+
+    @Test func aNegativeValueIsRefused() async {
+        await #expect(processExitsWith: .failure) {
+            var list = InlineInt32List()
+            list.append(-1)
+        }
+        await #expect(processExitsWith: .failure) {
+            var list: InlineInt32List = [1]
+            list[0] = -2
+        }
+    }
 }

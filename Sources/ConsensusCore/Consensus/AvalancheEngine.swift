@@ -99,24 +99,25 @@ public struct AvalancheEngine: Sendable {
     private var touchedRecords: [Int32] = []
     private var freeRecords: [Int32] = []
 
+    /// Fields in an order that leaves no padding: every node keeps one per undecided input.
     private struct ConflictSet: Sendable {
         var input: InputID
+        /// Creation order, which finalized sets are decided in.
+        var sequence: UInt64
         var choices: InlineInt32List     // transaction records
-        var snowball: Snowball
-        var pollEpoch: UInt32 = 0
         var pollVotes: InlineInt32List = []
+        var snowball: Snowball
         var decided = false
+        /// Whether the entry is unused (released), its fields meaningless.
+        var vacant = false
+        var pollEpoch: UInt32 = 0
         /// The last poll this set has taken into account. Polls that gave it no vote were
         /// unsuccessful for it; they are applied when it next gets votes (or is read), so
         /// that a poll costs what it touches, not every undecided set.
         var lastPolled: UInt32
-        /// Creation order, which finalized sets are decided in.
-        var sequence: UInt64
-        /// Whether the entry is unused (released), its fields meaningless.
-        var vacant = false
 
-        static let vacantEntry = ConflictSet(input: 0, choices: [], snowball: Snowball(initial: .zero), pollVotes: [],
-                                             lastPolled: 0, sequence: 0, vacant: true)
+        static let vacantEntry = ConflictSet(input: 0, sequence: 0, choices: [], snowball: Snowball(initial: .zero),
+                                             vacant: true, lastPolled: 0)
     }
 
     private var setOf: [InputID: Int32] = [:]
@@ -319,8 +320,8 @@ public struct AvalancheEngine: Sendable {
                 sets[Int(setIndex)].pollVotes.append(0)
                 memberships.append(setIndex)
             } else {
-                let set = ConflictSet(input: input, choices: [index], snowball: Snowball(initial: tx.id), pollVotes: [0],
-                                      lastPolled: pollEpoch, sequence: setSequence)
+                let set = ConflictSet(input: input, sequence: setSequence, choices: [index], pollVotes: [0],
+                                      snowball: Snowball(initial: tx.id), lastPolled: pollEpoch)
                 setSequence += 1
                 let setIndex: Int32
                 if let reused = freeSets.popLast() {

@@ -1,5 +1,5 @@
-/// A list of `Int32` that keeps its first two elements in place and allocates only for a
-/// third.
+/// A list of non-negative `Int32` (indexes and counts) that keeps its first two elements
+/// in place and allocates only for a third; 16 bytes (a place holding -1 is empty).
 ///
 /// An engine links each transaction record to the processing vertices that carry it and
 /// to the conflict sets it is in, and each conflict set to its choices and their votes.
@@ -8,11 +8,13 @@
 /// place, a 1,000-node WAN run peaks 4 % lower and a 1,000-node LAN run takes about 5 %
 /// less time.
 struct InlineInt32List: RandomAccessCollection, MutableCollection, ExpressibleByArrayLiteral, Sendable {
-    private var first: Int32 = 0
-    private var second: Int32 = 0
-    /// How many of `first` and `second` are in use; `rest` holds elements only when both are.
-    private var inPlace: Int32 = 0
+    /// The first two elements, -1 where there is none; `rest` holds elements only when both are in use.
+    private var first: Int32 = -1
+    private var second: Int32 = -1
     private var rest: [Int32] = []
+
+    /// How many of `first` and `second` are in use.
+    private var inPlace: Int { first < 0 ? 0 : (second < 0 ? 1 : 2) }
 
     init() {}
 
@@ -21,7 +23,7 @@ struct InlineInt32List: RandomAccessCollection, MutableCollection, ExpressibleBy
     }
 
     var startIndex: Int { 0 }
-    var endIndex: Int { Int(inPlace) + rest.count }
+    var endIndex: Int { inPlace + rest.count }
 
     subscript(position: Int) -> Int32 {
         get {
@@ -34,6 +36,7 @@ struct InlineInt32List: RandomAccessCollection, MutableCollection, ExpressibleBy
         }
         set {
             precondition(position >= 0 && position < endIndex, "index out of range")
+            precondition(newValue >= 0, "the list holds non-negative values")
             switch position {
             case 0: first = newValue
             case 1: second = newValue
@@ -43,10 +46,13 @@ struct InlineInt32List: RandomAccessCollection, MutableCollection, ExpressibleBy
     }
 
     mutating func append(_ element: Int32) {
-        switch inPlace {
-        case 0: first = element; inPlace = 1
-        case 1: second = element; inPlace = 2
-        default: rest.append(element)
+        precondition(element >= 0, "the list holds non-negative values")
+        if first < 0 {
+            first = element
+        } else if second < 0 {
+            second = element
+        } else {
+            rest.append(element)
         }
     }
 
@@ -75,6 +81,12 @@ struct InlineInt32List: RandomAccessCollection, MutableCollection, ExpressibleBy
 
     private mutating func removeLast() {
         precondition(endIndex > 0, "removing from an empty list")
-        if rest.isEmpty { inPlace -= 1 } else { rest.removeLast() }
+        if !rest.isEmpty {
+            rest.removeLast()
+        } else if second >= 0 {
+            second = -1
+        } else {
+            first = -1
+        }
     }
 }

@@ -7,17 +7,19 @@
 /// choice, or a poll between αPref and αConf resets the confidence. Confidence β
 /// finalizes the Snowflake preference.
 public struct Snowball: Sendable, Equatable {
+    // Declared widest first, so that an engine's conflict sets, one per input in every
+    // node, waste no padding.
+
     /// The Snowflake preference: the choice of the last successful poll.
     public private(set) var lastChoice: Hash256
+    private var snowballPreference: Hash256
     /// Consecutive successful polls for `lastChoice` with ≥ αConf votes.
     public private(set) var confidence: Int = 0
-    /// Whether the choice is final.
-    public private(set) var isFinalized = false
-
-    private var snowballPreference: Hash256
     private var preferenceStrength: Int = 0
     /// Successful-poll counts of choices other than the Snowball preference (usually none).
     private var otherStrengths: [(choice: Hash256, strength: Int)] = []
+    /// Whether the choice is final.
+    public private(set) var isFinalized = false
 
     /// Starts preferring `initial`, with no confidence.
     public init(initial: Hash256) {
