@@ -72,7 +72,9 @@ public struct AvalancheEngine: Sendable {
         var id: Hash256
         /// The vertex the transaction was first registered from, and its place among that
         /// vertex's transactions: the transaction is read from there rather than copied
-        /// into every node's record (a vertex is immutable, and kept alive by this).
+        /// into every node's record. The record keeps that vertex alive, so an orphaned
+        /// transaction's record holds its rejected carrier's body until the transaction is
+        /// decided (a simulation's archive keeps every body anyway).
         var carrier: Vertex?
         var position: Int32
         var undecidedSets: Int32

@@ -158,6 +158,7 @@ public struct DAG: Sendable {
         }
         return entries.contains(id) || tombstones.contains(id)
     }
+
     /// Whether the DAG holds the vertex numbered `number` in its numbering, as `contains`
     /// answers for its id, without looking the number up; the DAG must have a numbering.
     @inlinable @inline(__always)
