@@ -73,4 +73,27 @@ struct IdListTests {
         }
         #expect(settledSome)
     }
+
+    @Test func aWaitListEmptiesExactlyWhenEveryVertexHasArrived() {
+        // Eight vertices, half numbered, arrive one by one in random orders; the list is
+        // looked at after each arrival, as a node does, and is empty exactly when all have.
+        let (ids, numbering) = vertices()
+        var random = Xoshiro256StarStar(seed: 9)
+        for round in 0..<200 {
+            var list = WaitList()
+            for id in ids { list.insert(numbering.number(of: id).map { .number($0) } ?? .id(id)) }
+            list.insert(.id(ids[1]))                          // already there: not added twice
+            #expect(list.numbers.count == 4 && list.whole.count == 4)
+            var order = ids
+            for index in order.indices.reversed() { order.swapAt(index, Int(random.nextBelow(UInt64(index + 1)))) }
+            var held: [Hash256] = []
+            for (step, id) in order.enumerated() {
+                held.append(id)
+                var added = AddedVertices()
+                added.append(id, numbering: numbering)
+                list.dropHeld(added: added) { held.contains(IdList.id(of: $0, numbering: numbering)) }
+                #expect(list.isEmpty == (step == ids.count - 1), "round \(round), step \(step)")
+            }
+        }
+    }
 }

@@ -98,3 +98,77 @@ struct IdList: Equatable, Sequence {
         }
     }
 }
+
+/// The vertices a deferred answer or a blocked vote waits for: numbered ones by number, the
+/// others whole, as in an `IdList` (on a WAN, the ids that waiting pull queries wait for were
+/// a twelfth of the simulator's memory as whole ids).
+///
+/// Each list keeps the order the vertices were named in; what matters is only whether it
+/// is empty, which `dropHeld` makes it exactly when the node holds every vertex in it.
+struct WaitList {
+    private(set) var numbers: [UInt32] = []
+    private(set) var whole: [Hash256] = []
+
+    init() {}
+
+    /// A list of one vertex.
+    init(_ element: IdList.Element) { append(element) }
+
+    var isEmpty: Bool { numbers.isEmpty && whole.isEmpty }
+
+    mutating func append(_ element: IdList.Element) {
+        switch element {
+        case let .number(number): numbers.append(number)
+        case let .id(id): whole.append(id)
+        }
+    }
+
+    /// Appends `element` unless the list has it.
+    mutating func insert(_ element: IdList.Element) {
+        switch element {
+        case let .number(number): if !numbers.contains(number) { numbers.append(number) }
+        case let .id(id): if !whole.contains(id) { whole.append(id) }
+        }
+    }
+
+    /// Removes from the end of each list the vertices `holds` finds held, stopping at the
+    /// first it does not: what is left is still awaited, and vertices found held are not
+    /// looked up again at the next vertex the node adds. (Holding only grows while a poll
+    /// lasts.)
+    ///
+    /// The last vertex of each list was not held when the list was made or last looked at.
+    /// A node comes to hold another node's vertex only by adding it (its own it holds from
+    /// the moment it issues them, and no list waits for one not yet issued), so unless that
+    /// vertex is among those just `added` nothing can be removed: the lookups are skipped.
+    /// A node with many queries waiting would otherwise look one up for each at every
+    /// vertex it adds. By the same argument a list is empty exactly when every vertex it
+    /// named is held: the last of them to arrive is then the last in its list.
+    @inline(__always)
+    mutating func dropHeld(added: AddedVertices, holds: (IdList.Element) -> Bool) {
+        if let last = numbers.last, added.numbers.contains(last) {
+            while let last = numbers.last, holds(.number(last)) { numbers.removeLast() }
+        }
+        if let last = whole.last, added.ids.contains(last) {
+            while let last = whole.last, holds(.id(last)) { whole.removeLast() }
+        }
+    }
+}
+
+/// The vertices a node has just added: every id, and the numbers of those numbered.
+struct AddedVertices {
+    var ids: [Hash256] = []
+    var numbers: [UInt32] = []
+
+    /// Notes vertex `id`, numbered as `numbering` has it.
+    mutating func append(_ id: Hash256, numbering: VertexNumbering) {
+        ids.append(id)
+        if let number = numbering.number(of: id) { numbers.append(number) }
+    }
+
+    var isEmpty: Bool { ids.isEmpty }
+
+    mutating func removeAll() {
+        ids.removeAll(keepingCapacity: true)
+        numbers.removeAll(keepingCapacity: true)
+    }
+}

@@ -190,7 +190,7 @@ private struct Tally {
 struct DeferredReply {
     var to: Int32
     var poll: UInt32
-    var waitingFor: [Hash256]
+    var waitingFor: WaitList
     var since: SimInstant
 }
 
@@ -199,7 +199,7 @@ struct DeferredReply {
 /// voter waits for the vertices a chit names.
 struct BlockedVote {
     var answers: PollAnswers
-    var waitingFor: [Hash256]
+    var waitingFor: WaitList
     var since: SimInstant
 }
 

@@ -69,7 +69,8 @@ extension Simulator {
         if adversary.isByzantine[node] { return sendByzantineChits(from: node, to: from, poll: poll, asked: [vertex.id]) }
         if holds(node, vertex.id) { return sendChits(from: node, to: from, poll: poll) }
         fetch(vertex.id, at: node, from: from)
-        nodes[node].deferred.append(DeferredReply(to: Int32(from), poll: poll, waitingFor: [vertex.id], since: now))
+        let waiting = WaitList(archive.numbering.number(of: vertex.id).map { .number($0) } ?? .id(vertex.id))
+        nodes[node].deferred.append(DeferredReply(to: Int32(from), poll: poll, waitingFor: waiting, since: now))
     }
 
     /// Answers a pull query at once when every named vertex is held; otherwise fetches the
@@ -78,11 +79,10 @@ extension Simulator {
         if adversary.isByzantine[node] {
             return sendByzantineChits(from: node, to: from, poll: poll, asked: ids.ids(numbering: archive.numbering))
         }
-        var missing: [Hash256] = []
+        var missing = WaitList()
         for element in ids where !holds(node, element) {
-            let id = IdList.id(of: element, numbering: archive.numbering)
-            missing.append(id)
-            fetch(id, at: node, from: from)
+            missing.append(element)
+            fetch(IdList.id(of: element, numbering: archive.numbering), at: node, from: from)
         }
         if missing.isEmpty {
             sendChits(from: node, to: from, poll: poll)
@@ -159,10 +159,10 @@ extension Simulator {
     /// Adds vertices whose parents are held, then every pending vertex they complete.
     private func add(_ ready: [Vertex], at node: Int) {
         var work = ready
-        var added: [Hash256] = []
+        var added = AddedVertices()
         swap(&added, &addedScratch)     // taken out, so that a nested call would start afresh
         defer {
-            added.removeAll(keepingCapacity: true)
+            added.removeAll()
             swap(&added, &addedScratch)
         }
         while let vertex = work.popLast() {
@@ -173,7 +173,7 @@ extension Simulator {
                 let decisions = try nodes[node].engine.add(vertex)
                 persist(vertex, at: node)
                 apply(decisions, at: node)
-                added.append(vertex.id)
+                added.append(vertex.id, numbering: archive.numbering)
             } catch {
                 metrics.refusedVertices += 1
             }
@@ -193,14 +193,14 @@ extension Simulator {
     }
 
     /// Sends the answers whose vertices have all arrived; forgets those older than a poll timeout.
-    private func answerDeferred(at node: Int, added: [Hash256]) {
+    private func answerDeferred(at node: Int, added: AddedVertices) {
         guard !nodes[node].deferred.isEmpty else { return }
         // Worked on in place, taken out of the node so that no copy shares its buffers.
         var replies: [DeferredReply] = []
         swap(&replies, &nodes[node].deferred)
         var kept = 0
         for index in replies.indices {
-            dropHeld(&replies[index].waitingFor, at: node, added: added)
+            replies[index].waitingFor.dropHeld(added: added) { holds(node, $0) }
             if replies[index].waitingFor.isEmpty {
                 sendChits(from: node, to: Int(replies[index].to), poll: replies[index].poll)
             } else if now - replies[index].since < options.pollTimeout {
@@ -283,7 +283,7 @@ extension Simulator {
 
     func pollTimedOut(_ node: Int, _ poll: UInt32) {
         guard nodes[node].alive else { return }
-        releaseBlockedVotes(at: node, added: [])
+        releaseBlockedVotes(at: node, added: AddedVertices())
         guard let index = nodes[node].polls.firstIndex(where: { $0.id == poll }) else { return }
         metrics.pollTimeouts += 1
         finishPoll(node, index)
@@ -296,12 +296,9 @@ extension Simulator {
         let poll = nodes[node].polls.remove(at: index)
         notePoll(poll, at: node)
         // A group found wholly held when it arrived is held still (holding only grows).
-        var missing: [Hash256] = []
+        var missing = WaitList()
         for (group, chit) in poll.groups.enumerated() where !poll.groupHeld[group] {
-            for element in chit where !holds(node, element) {
-                let id = IdList.id(of: element, numbering: archive.numbering)
-                if !missing.contains(id) { missing.append(id) }
-            }
+            for element in chit where !holds(node, element) { missing.insert(element) }
         }
         if missing.isEmpty {
             recordVotes(poll.answers, at: node)
@@ -321,11 +318,11 @@ extension Simulator {
 
     /// Applies blocked votes whose vertices have all arrived, and, past a poll timeout,
     /// those still waiting (an unknown vertex carries no vote).
-    private func releaseBlockedVotes(at node: Int, added: [Hash256]) {
+    private func releaseBlockedVotes(at node: Int, added: AddedVertices) {
         guard !nodes[node].blockedVotes.isEmpty else { return }
         var index = 0
         while index < nodes[node].blockedVotes.count {
-            dropHeld(&nodes[node].blockedVotes[index].waitingFor, at: node, added: added)
+            nodes[node].blockedVotes[index].waitingFor.dropHeld(added: added) { holds(node, $0) }
             let vote = nodes[node].blockedVotes[index]
             if vote.waitingFor.isEmpty || now - vote.since >= options.pollTimeout {
                 nodes[node].blockedVotes.remove(at: index)
@@ -334,21 +331,6 @@ extension Simulator {
                 index += 1
             }
         }
-    }
-
-    /// Removes from the end of `ids` those the node now holds, stopping at the first it
-    /// does not: what is left is still awaited, and ids found held are not looked up again
-    /// at the next vertex the node adds. (Holding only grows while a poll lasts.)
-    ///
-    /// The last id was not held when the list was made or last looked at. A node comes to
-    /// hold another node's vertex only by adding it here (its own it holds from the moment
-    /// it issues them, and no list waits for one not yet issued), so unless that id is
-    /// among the vertices just `added` nothing can be removed: the lookups are skipped. A
-    /// node with many queries waiting would otherwise look one up for each at every vertex
-    /// it adds.
-    private func dropHeld(_ ids: inout [Hash256], at node: Int, added: [Hash256]) {
-        guard let last = ids.last, added.contains(last) else { return }
-        while let last = ids.last, holds(node, last) { ids.removeLast() }
     }
 
     // MARK: - Decisions

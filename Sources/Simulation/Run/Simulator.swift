@@ -54,7 +54,7 @@ public final class Simulator {
     /// for a whole poll timeout), never more than the poll timeout.
     let requestTimeout: SimDuration
     /// The ids `add(_:at:)` adds, kept between calls so that adding a vertex allocates no list.
-    var addedScratch: [Hash256] = []
+    var addedScratch = AddedVertices()
 
     // MARK: Shards (see Simulator+Shards.swift)
 
