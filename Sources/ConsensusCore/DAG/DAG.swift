@@ -153,8 +153,7 @@ public struct DAG: Sendable {
     @inlinable @inline(__always)
     public func contains(_ id: Hash256) -> Bool {
         if let numbering, let number = numbering.number(of: id) {
-            if held.lookup(number) != nil { return true }
-            return entries.contains(id) || tombstones.contains(id) || released.lookup(number) != nil
+            return held.lookup(number) != nil || containsUnmarked(number, id)
         }
         return entries.contains(id) || tombstones.contains(id)
     }
@@ -163,9 +162,14 @@ public struct DAG: Sendable {
     /// answers for its id, without looking the number up; the DAG must have a numbering.
     @inlinable @inline(__always)
     public func contains(number: UInt32) -> Bool {
-        if held.lookup(number) != nil { return true }
-        let id = numbering!.id(ofNumber: number)
-        return entries.contains(id) || tombstones.contains(id) || released.lookup(number) != nil
+        held.lookup(number) != nil || containsUnmarked(number, numbering!.id(ofNumber: number))
+    }
+
+    /// Whether numbered vertex `id` is held though its bit in `held` is not set: stored
+    /// before it was numbered, or released.
+    @inlinable @inline(__always)
+    func containsUnmarked(_ number: UInt32, _ id: Hash256) -> Bool {
+        entries.contains(id) || tombstones.contains(id) || released.lookup(number) != nil
     }
 
     /// Whether `id` was released (pruned when accepted, dropped when rejected).
