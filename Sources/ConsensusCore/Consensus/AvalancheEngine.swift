@@ -47,10 +47,12 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
 /// A pure state machine: no clock, no randomness, no I/O. The caller decides whom to
 /// poll and feeds in what they answered.
 public struct AvalancheEngine: Sendable {
+    /// The vertices this node holds. (The fields read most often come first: the DAG, whose
+    /// first field answers whether a vertex is held, and the cached frontier.)
+    public private(set) var dag: DAG
+    private var cachedFrontier: [Hash256]?
     /// The Snowball parameters, validated.
     public let parameters: ConsensusParameters
-    /// The vertices this node holds.
-    public private(set) var dag: DAG
 
     // Processing vertices live in slots, so the vote pass uses array indexes, not hashing.
     private var slotOf = Hash256Map<Int32>()
@@ -140,7 +142,6 @@ public struct AvalancheEngine: Sendable {
     /// more (a window forgotten a quarter at a time).
     public var decidedInputLimit = 1 << 18
 
-    private var cachedFrontier: [Hash256]?
     /// Strongly preferred vertices added since `cachedFrontier` was last read, and their
     /// parents: merged into it at the next read, in one pass for all of them. On a WAN a
     /// node adds many vertices between two reads, and a frontier rebuilt at each one was

@@ -80,6 +80,13 @@ public struct DAG: Sendable {
     /// Room reserved for children when a vertex gets its first.
     static let initialChildCapacity = 4
 
+    /// Numbered vertices this DAG stores or has released and still remembers: a lookup
+    /// that finds a number here needs no probe of the DAG's own table (the numbering's,
+    /// shared by every node, is the one the caches keep). It never holds a number the
+    /// DAG has forgotten, but may miss one stored before it was numbered. (Declared first:
+    /// the test most messages make reads it and usually nothing else of the DAG.)
+    @usableFromInline private(set) var held = NumberWindow(keepsMarks: false)
+
     // Open-addressing maps keyed by the (uniform) id bits: a membership test is the
     // simulator's most frequent operation, and `Dictionary`'s seeded hashing of 32-byte
     // keys was the largest single cost of a run.
@@ -102,11 +109,6 @@ public struct DAG: Sendable {
     @usableFromInline private(set) var tombstones = Hash256Map<Tombstone>()
     /// Released vertices the numbering knows, two bits each; their heights are the numbering's.
     @usableFromInline private(set) var released = NumberWindow(keepsMarks: true)
-    /// Numbered vertices this DAG stores or has released and still remembers: a lookup
-    /// that finds a number here needs no probe of the DAG's own table (the numbering's,
-    /// shared by every node, is the one the caches keep). It never holds a number the
-    /// DAG has forgotten, but may miss one stored before it was numbered.
-    @usableFromInline private(set) var held = NumberWindow(keepsMarks: false)
     /// The network's numbering of vertices, when the DAG shares one (see ``VertexNumbering``).
     @usableFromInline let numbering: VertexNumbering?
     /// Tombstone ids in the order they were made, for forgetting the oldest.
