@@ -145,8 +145,7 @@ extension Simulator {
         faults.catchingUp[node] = false
         faults.rejoinMissing[node] = []
         let home = home(of: node)
-        for poll in state.polls { home.queue.cancel(poll.timeout) }
-        state.polls = []
+        for poll in state.removeAllPolls() { home.queue.cancel(poll.timeout) }
         state.pending.removeAll()
         state.waitingOn.removeAll()
         state.requested.removeAll()

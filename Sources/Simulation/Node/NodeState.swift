@@ -222,7 +222,13 @@ final class NodeState {
     var batch: [Transaction] = []
     var batchTimerArmed = false
     var nextPoll: UInt32 = 0
-    var polls: [PollState] = []
+    /// The polls in flight, oldest first.
+    private(set) var polls: [PollState] = []
+    /// The ids of the first `pollIDs.scalarCount` polls, kept here so that an answer finds
+    /// its poll, or finds it gone, without reading the list and each poll it passes.
+    private var pollIDs = SIMD8<UInt32>()
+    /// `polls.count`, kept beside them (the list's count lies in its own storage).
+    private(set) var pollCount = 0
     /// The engine's preferred frontier as last read, and as messages carry it: converted
     /// once per change (see `Simulator.frontier(of:)`).
     var frontierRead: [Hash256] = []
@@ -243,6 +249,41 @@ final class NodeState {
     /// Parents for the next vertex the node issues.
     func parentsForNewVertex(count: Int) -> [Hash256] {
         engine.parentsForNewVertex(count: count, using: &parentChooser)
+    }
+
+    /// Where poll `id` is in `polls`, if it is still in flight.
+    @inline(__always)
+    func pollIndex(of id: UInt32) -> Int? {
+        let near = min(pollCount, pollIDs.scalarCount)
+        for index in 0..<near where pollIDs[index] == id { return index }
+        guard pollCount > near else { return nil }
+        return polls[near...].firstIndex { $0.id == id }
+    }
+
+    func addPoll(_ poll: PollState) {
+        if polls.count < pollIDs.scalarCount { pollIDs[polls.count] = poll.id }
+        polls.append(poll)
+        pollCount = polls.count
+    }
+
+    func removePoll(at index: Int) -> PollState {
+        let poll = polls.remove(at: index)
+        pollCount = polls.count
+        var moved = index
+        while moved < min(polls.count, pollIDs.scalarCount) {
+            pollIDs[moved] = polls[moved].id
+            moved += 1
+        }
+        return poll
+    }
+
+    /// Forgets every poll in flight (a crash); returns them.
+    func removeAllPolls() -> [PollState] {
+        defer {
+            polls = []
+            pollCount = 0
+        }
+        return polls
     }
 
     /// Vertices received whose parents are not all known yet.

@@ -230,7 +230,7 @@ extension Simulator {
         nodes[node].nextPoll &+= 1
         let timeout = queue.schedule(.pollTimeout(node: Int32(node), poll: id), at: outputTime(node) + timer(node, options.pollTimeout))
         let poll = PollState(id: id, expected: sample.count, timeout: timeout)
-        nodes[node].polls.append(poll)
+        nodes[node].addPoll(poll)
         let (count, frontier) = vertex == nil ? frontier(of: node) : (0, IdList())
         if reputation != nil { poll.asked = vertex.map { [$0.id] } ?? nodes[node].frontierRead }
         for to in sample {
@@ -247,7 +247,7 @@ extension Simulator {
     private func receiveChits(at node: Int, from: Int, poll: UInt32, chit: IdList) {
         // Chits name what the peer prefers: fetch what this node has not seen yet.
         let state = nodes[node]
-        guard let index = state.polls.firstIndex(where: { $0.id == poll }) else {
+        guard let index = state.pollIndex(of: poll) else {
             _ = fetchUnheld(chit, at: node, from: from)      // a late answer still tells of vertices
             return
         }
@@ -284,7 +284,7 @@ extension Simulator {
     func pollTimedOut(_ node: Int, _ poll: UInt32) {
         guard nodes[node].alive else { return }
         releaseBlockedVotes(at: node, added: AddedVertices())
-        guard let index = nodes[node].polls.firstIndex(where: { $0.id == poll }) else { return }
+        guard let index = nodes[node].pollIndex(of: poll) else { return }
         metrics.pollTimeouts += 1
         finishPoll(node, index)
     }
@@ -293,7 +293,7 @@ extension Simulator {
     /// applied now, or, when a chit names a vertex the node is still fetching, once that
     /// vertex is added; the poll's slot is free at once either way.
     private func finishPoll(_ node: Int, _ index: Int) {
-        let poll = nodes[node].polls.remove(at: index)
+        let poll = nodes[node].removePoll(at: index)
         notePoll(poll, at: node)
         // A group found wholly held when it arrived is held still (holding only grows).
         var missing = WaitList()
