@@ -70,11 +70,14 @@ struct PollTerminationTests {
     @Test func aTallyKeptAcrossAnswersAgreesWithAFreshCount() {
         // One poll is tested after every answer (its tally is then kept and updated); at
         // each step a new poll with the same answers counts from scratch. They must agree.
+        // The kept poll is one object restarted for each round, as the simulator reuses a
+        // finished poll for the next, so nothing of an earlier round may leak into a later one.
         let ids = (1...6).map { Hash256(w0: UInt64($0), w1: 0, w2: 0, w3: 0) }
         var random = Xoshiro256StarStar(seed: 11)
+        let kept = PollState(id: 0, expected: 20, timeout: EventTicket(sequence: 1, time: .zero))
         for round in 0..<200 {
             let (alphaPreference, alphaConfidence) = round % 2 == 0 ? (11, 15) : (13, 13)
-            let kept = PollState(id: 1, expected: 20, timeout: EventTicket(sequence: 1, time: .zero))
+            kept.restart(id: UInt32(round), expected: 20, timeout: EventTicket(sequence: 1, time: .zero))
             var answered: [[Hash256]] = []
             for _ in 0..<20 {
                 // Mostly one of a few shared chits, as agreeing peers send; sometimes a random one.
@@ -93,6 +96,8 @@ struct PollTerminationTests {
                 #expect(keptVerdict == fresh, "round \(round), answer \(answered.count)")
                 if keptVerdict { break }
             }
+            let counted = poll(expected: 20, answered)
+            #expect(kept.groups == counted.groups && kept.weights == counted.weights && kept.received == answered.count)
         }
     }
 }

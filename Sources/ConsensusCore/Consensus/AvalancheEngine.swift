@@ -387,8 +387,8 @@ public struct AvalancheEngine: Sendable {
     /// different frontier that reaches nearly every processing vertex.
     private mutating func spreadVotes(_ answers: ChitGroups) {
         var first = 0
-        while first < answers.chits.count {
-            let end = min(first + UInt64.bitWidth, answers.chits.count)
+        while first < answers.count {
+            let end = min(first + UInt64.bitWidth, answers.count)
             spreadVotes(answers, groups: first..<end)
             first = end
         }
@@ -414,7 +414,7 @@ public struct AvalancheEngine: Sendable {
         var seeded = false
         for group in groups {
             let bit = UInt64(1) << UInt64(group - groups.lowerBound)
-            for id in answers.chits[group] {
+            for id in answers.chit(group) {
                 guard let slot = slotOf[id] else { continue }
                 slotMask[Int(slot)] |= bit
                 seeded = true

@@ -37,8 +37,8 @@ let messageHeaderBytes = 64
 /// is: a struct read out of a node's array was copied whole for each answer (its arrays
 /// retained and released), a twentieth of the simulator's instructions in a profile.
 final class PollState {
-    let id: UInt32
-    let expected: Int
+    private(set) var id: UInt32
+    private(set) var expected: Int
     var received = 0
     /// The answers so far, identical chits counted together.
     private(set) var answers = PollAnswers()
@@ -56,7 +56,7 @@ final class PollState {
     /// For each distinct chit, whether the node held every vertex it names when last
     /// checked: a repeat of such a chit needs no lookup (holding only grows while a poll lasts).
     var groupHeld: [Bool] = []
-    let timeout: EventTicket
+    private(set) var timeout: EventTicket
     /// Each answer in arrival order, who sent it, and what the poll asked about (kept only
     /// with detection on, which judges every responder).
     var chits: [[Hash256]] = []
@@ -67,6 +67,26 @@ final class PollState {
         self.id = id
         self.expected = expected
         self.timeout = timeout
+    }
+
+    /// Makes this finished poll a new one, as `init` would, keeping the storage of its
+    /// lists and tally (a simulator starts a poll for each one that ends, and the lists
+    /// of a new one were grown from nothing, several allocations a poll). Values copied
+    /// out of it (its `answers`) keep what they hold.
+    func restart(id: UInt32, expected: Int, timeout: EventTicket) {
+        self.id = id
+        self.expected = expected
+        self.timeout = timeout
+        received = 0
+        answers.removeAll()
+        tally.removeAll()
+        tallied = false
+        reachedPreference.removeAll(keepingCapacity: true)
+        reachedConfidence.removeAll(keepingCapacity: true)
+        groupHeld.removeAll(keepingCapacity: true)
+        chits.removeAll()
+        responders.removeAll()
+        asked = []
     }
 }
 
@@ -140,6 +160,12 @@ struct PollAnswers {
     private(set) var groups: [IdList] = []
     private(set) var weights: [Int32] = []
 
+    /// No answers, with the storage kept.
+    mutating func removeAll() {
+        groups.removeAll(keepingCapacity: true)
+        weights.removeAll(keepingCapacity: true)
+    }
+
     /// Adds one responder's chit; returns the index of its group (the last one when the chit is new).
     mutating func add(_ chit: IdList) -> Int {
         for index in groups.indices where groups[index] == chit {
@@ -154,8 +180,18 @@ struct PollAnswers {
     /// The answers as the engine counts them, whole ids read back from `numbering`.
     func chitGroups(numbering: VertexNumbering) -> ChitGroups {
         var answers = ChitGroups()
-        for (chit, weight) in zip(groups, weights) { answers.add(chit.ids(numbering: numbering), weight: weight) }
+        fill(&answers, numbering: numbering)
         return answers
+    }
+
+    /// Makes `answers` hold these answers as `chitGroups(numbering:)` gives them, in the
+    /// storage it has.
+    func fill(_ answers: inout ChitGroups, numbering: VertexNumbering) {
+        answers.removeAll()
+        for (chit, weight) in zip(groups, weights) {
+            for element in chit { answers.append(IdList.id(of: element, numbering: numbering)) }
+            answers.endChit(weight: weight)
+        }
     }
 }
 
@@ -164,6 +200,11 @@ private struct Tally {
     /// Keyed by the number in the first word (a table keyed by ids serves for numbers too).
     var byNumber = Hash256Map<Int32>()
     var byId = Hash256Map<Int32>()
+
+    mutating func removeAll() {
+        byNumber.removeAllKeepingCapacity()
+        byId.removeAllKeepingCapacity()
+    }
 
     @inline(__always)
     mutating func add(_ voters: Int32, to element: IdList.Element) {

@@ -225,11 +225,19 @@ extension Simulator {
     /// Samples k peers and sends each a push query (for a new vertex) or a pull query.
     func startPoll(_ node: Int, pushing vertex: Vertex?) {
         var sample: [Int] = []
+        swap(&sample, &sampleScratch)
+        defer { swap(&sample, &sampleScratch) }
         samplePeers(node, into: &sample)
         let id = nodes[node].nextPoll
         nodes[node].nextPoll &+= 1
         let timeout = queue.schedule(.pollTimeout(node: Int32(node), poll: id), at: outputTime(node) + timer(node, options.pollTimeout))
-        let poll = PollState(id: id, expected: sample.count, timeout: timeout)
+        let poll: PollState
+        if let spare = sparePolls.popLast() {
+            spare.restart(id: id, expected: sample.count, timeout: timeout)
+            poll = spare
+        } else {
+            poll = PollState(id: id, expected: sample.count, timeout: timeout)
+        }
         nodes[node].addPoll(poll)
         let (count, frontier) = vertex == nil ? frontier(of: node) : (0, IdList())
         if reputation != nil { poll.asked = vertex.map { [$0.id] } ?? nodes[node].frontierRead }
@@ -305,12 +313,17 @@ extension Simulator {
         } else {
             nodes[node].blockedVotes.append(BlockedVote(answers: poll.answers, waitingFor: missing, since: now))
         }
+        sparePolls.append(poll)
         startPolls(node)
     }
 
     private func recordVotes(_ answers: PollAnswers, at node: Int) {
         charge(node, costs.pollPerProcessingVertexNs * Int64(nodes[node].engine.processingVertexCountInPlace()))
-        let decisions = nodes[node].engine.recordPoll(answers.chitGroups(numbering: archive.numbering))
+        var groups = ChitGroups()
+        swap(&groups, &chitScratch)
+        answers.fill(&groups, numbering: archive.numbering)
+        let decisions = nodes[node].engine.recordPoll(groups)
+        swap(&groups, &chitScratch)
         nodes[node].pollsRecorded += 1
         apply(decisions, at: node)
         if !decisions.acceptedVertices.isEmpty || !decisions.rejectedVertices.isEmpty { issueWaiting(node) }

@@ -55,6 +55,12 @@ public final class Simulator {
     let requestTimeout: SimDuration
     /// The ids `add(_:at:)` adds, kept between calls so that adding a vertex allocates no list.
     var addedScratch = AddedVertices()
+    /// The answers `recordVotes` hands the engine, and the peers `startPoll` samples: kept
+    /// between calls for the same reason.
+    var chitScratch = ChitGroups()
+    var sampleScratch: [Int] = []
+    /// Finished polls, for the next ones to reuse (see `PollState.restart`).
+    var sparePolls: [PollState] = []
 
     // MARK: Shards (see Simulator+Shards.swift)
 
