@@ -48,6 +48,8 @@ final class PollState {
     /// needs it (`tallied`) and updated with each later answer, instead of recounted at each.
     private var tally = Tally()
     private var tallied = false
+    /// Responders whose chit names at least one vertex.
+    private var voters = 0
     /// Per distinct chit, for αPref and for αConf: how many of its leading words hold ids
     /// known to have at least α voters. Counts only grow, so these only grow, and the test
     /// reads each id of a chit about once per threshold over the poll's life.
@@ -81,6 +83,7 @@ final class PollState {
         answers.removeAll()
         tally.removeAll()
         tallied = false
+        voters = 0
         reachedPreference.removeAll(keepingCapacity: true)
         reachedConfidence.removeAll(keepingCapacity: true)
         groupHeld.removeAll(keepingCapacity: true)
@@ -110,8 +113,6 @@ extension PollState {
         if pending >= alphaPreference { return false }      // alone enough to cross αPref
         // Fewer than αPref voters cannot have taken any vertex to a threshold: every voter
         // is partial, and the test needs no tally.
-        var voters = 0
-        for (chit, weight) in zip(groups, weights) where !chit.isEmpty { voters += Int(weight) }
         if voters < alphaPreference { return voters + pending < alphaPreference }
         if !tallied {
             // Voters per vertex named; a chit names each vertex at most once, so there are
@@ -148,6 +149,7 @@ extension PollState {
     /// Adds one responder's chit; returns the index of its group in `groups` (the last
     /// one when the chit is new).
     func add(answer chit: IdList) -> Int {
+        if !chit.isEmpty { voters += 1 }
         if tallied { for element in chit { tally.add(1, to: element) } }
         return answers.add(chit)
     }
