@@ -72,9 +72,9 @@ final class PollState {
     }
 
     /// Makes this finished poll a new one, as `init` would, keeping the storage of its
-    /// lists and tally (a simulator starts a poll for each one that ends, and the lists
-    /// of a new one were grown from nothing, several allocations a poll). Values copied
-    /// out of it (its `answers`) keep what they hold.
+    /// lists, and of its tally when small (a simulator starts a poll for each one that
+    /// ends, and the lists of a new one were grown from nothing, several allocations a
+    /// poll). Values copied out of it (its `answers`) keep what they hold.
     func restart(id: UInt32, expected: Int, timeout: EventTicket) {
         self.id = id
         self.expected = expected
@@ -203,10 +203,10 @@ private struct Tally {
     var byNumber = Hash256Map<Int32>()
     var byId = Hash256Map<Int32>()
 
-    /// The tables a poll keeps when it is restarted: small ones (a LAN's chits name a few
-    /// vertices, and reusing them saves two allocations a poll); larger ones are released
-    /// (a WAN's name hundreds, and kept in every poll of every node they held 5 % of a
-    /// run's memory).
+    /// The largest tables a poll keeps when it is restarted. A LAN's chits name a few
+    /// vertices, and reusing their tables saves two allocations a poll; a WAN's name
+    /// hundreds, and their tables, kept in every poll in flight, took 5 % more memory at
+    /// the peak of CT-003-0, so they are released.
     static var keptCapacity: Int { 64 }
 
     /// Empties the tally for a restarted poll.
