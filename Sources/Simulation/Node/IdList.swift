@@ -25,6 +25,11 @@ struct IdList: Equatable, Sequence {
         case number(UInt32)
         /// A vertex the numbering did not know when the list was made.
         case id(Hash256)
+
+        /// Vertex `id`, by number where `numbering` has one.
+        init(_ id: Hash256, numbering: VertexNumbering) {
+            self = numbering.number(of: id).map { .number($0) } ?? .id(id)
+        }
     }
 
     /// No ids.
@@ -35,9 +40,10 @@ struct IdList: Equatable, Sequence {
         var words: [UInt32] = []
         words.reserveCapacity(ids.count)
         for id in ids {
-            if let number = numbering.number(of: id) {
+            switch Element(id, numbering: numbering) {
+            case let .number(number):
                 words.append(number)
-            } else {
+            case .id:
                 words.append(Self.whole)
                 for word in [id.w0, id.w1, id.w2, id.w3] {
                     words.append(UInt32(truncatingIfNeeded: word))

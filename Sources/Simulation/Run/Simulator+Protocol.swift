@@ -69,7 +69,7 @@ extension Simulator {
         if adversary.isByzantine[node] { return sendByzantineChits(from: node, to: from, poll: poll, asked: [vertex.id]) }
         if holds(node, vertex.id) { return sendChits(from: node, to: from, poll: poll) }
         fetch(vertex.id, at: node, from: from)
-        let waiting = WaitList(archive.numbering.number(of: vertex.id).map { .number($0) } ?? .id(vertex.id))
+        let waiting = WaitList(IdList.Element(vertex.id, numbering: archive.numbering))
         nodes[node].deferred.append(DeferredReply(to: Int32(from), poll: poll, waitingFor: waiting, since: now))
     }
 
