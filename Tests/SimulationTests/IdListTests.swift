@@ -43,6 +43,39 @@ struct IdListTests {
         #expect(IdList(Array(ids.reversed()), numbering: numbering) != list)
     }
 
+    /// Where a list's words lie.
+    private func storage(_ list: IdList) -> UnsafeRawPointer? {
+        list.words.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
+    }
+
+    @Test func equalListsMadeApartShareOneStorage() {
+        let (ids, numbering) = vertices()
+        var cache = IdListCache(slotCount: 64)
+        let first = cache.shared(IdList(Array(ids.prefix(3)), numbering: numbering))
+        let again = IdList(Array(ids.prefix(3)), numbering: numbering)
+        #expect(storage(again) != storage(first))
+        let shared = cache.shared(again)
+        #expect(shared == again)
+        #expect(storage(shared) == storage(first))
+        // Another content is kept as it is, and then shared in its turn.
+        let other = cache.shared(IdList(Array(ids.suffix(2)), numbering: numbering))
+        #expect(other.ids(numbering: numbering) == Array(ids.suffix(2)))
+        #expect(storage(other) != storage(first))
+        #expect(storage(cache.shared(IdList(Array(ids.suffix(2)), numbering: numbering))) == storage(other))
+    }
+
+    @Test func aListReplacedInItsSlotStaysWhole() {
+        // One slot: every list replaces the one before, which its holders keep intact.
+        let (ids, numbering) = vertices()
+        var cache = IdListCache(slotCount: 1)
+        var held: [IdList] = []
+        for count in 1...ids.count { held.append(cache.shared(IdList(Array(ids.prefix(count)), numbering: numbering))) }
+        for (index, list) in held.enumerated() { #expect(list.ids(numbering: numbering) == Array(ids.prefix(index + 1))) }
+        let last = IdList(ids, numbering: numbering)
+        #expect(storage(cache.shared(last)) == storage(held.last!))
+        #expect(storage(cache.shared(IdList([ids[0]], numbering: numbering))) != storage(held[0]))
+    }
+
     @Test func aPollCountsNumberedAndWholeIdsAlike() {
         // The same answers, once with the numbering (half the ids by number) and once whole:
         // the early-end verdict after every answer and the groups handed to the engine agree.

@@ -105,6 +105,38 @@ struct IdList: Equatable, Sequence {
     }
 }
 
+/// Recent id lists by content, so that equal lists made by different nodes share one
+/// storage.
+///
+/// Nodes that agree prefer the same frontier, and each converts it into the list its
+/// chits and pull queries carry. Made separately, the lists are equal but each lies in
+/// memory of its own: a poll comparing the chits of twenty peers read twenty storages,
+/// most of them long out of the cache. Shared, they are one storage that stays in it, and
+/// equal chits compare by identity. A slot per hash of the content keeps the last list
+/// with that hash; a list replaced there lives on as long as something holds it. Which
+/// storage a list has never changes what it says, so nothing simulated depends on this.
+struct IdListCache {
+    private var slots: [IdList]
+    private let mask: Int
+
+    /// A cache of `slotCount` lists, a power of two.
+    init(slotCount: Int = 4_096) {
+        precondition(slotCount > 0 && slotCount & (slotCount - 1) == 0, "slot count must be a power of two")
+        slots = Array(repeating: IdList(), count: slotCount)
+        mask = slotCount - 1
+    }
+
+    /// `list` itself, or an equal list made earlier.
+    mutating func shared(_ list: IdList) -> IdList {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(list.words.count)
+        for word in list.words { hash = (hash ^ UInt64(word)) &* 0x100_0000_01B3 }
+        let slot = Int(truncatingIfNeeded: hash ^ hash >> 29) & mask
+        if slots[slot] == list { return slots[slot] }
+        slots[slot] = list
+        return list
+    }
+}
+
 /// The vertices a deferred answer or a blocked vote waits for: numbered ones by number, the
 /// others whole, as in an `IdList` (on a WAN, the ids that waiting pull queries wait for were
 /// a twelfth of the simulator's memory as whole ids).

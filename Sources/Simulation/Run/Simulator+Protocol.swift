@@ -108,7 +108,7 @@ extension Simulator {
             }
         }
         if !same {
-            nodes[node].frontierList = IdList(frontier, numbering: archive.numbering)
+            nodes[node].frontierList = frontierLists.shared(IdList(frontier, numbering: archive.numbering))
             nodes[node].frontierRead = frontier
         }
         return (frontier.count, nodes[node].frontierList)

@@ -59,6 +59,8 @@ public final class Simulator {
     /// between calls for the same reason.
     var chitScratch = ChitGroups()
     var sampleScratch: [Int] = []
+    /// The frontiers nodes converted lately, shared between the nodes (see `IdListCache`).
+    var frontierLists = IdListCache()
     /// Finished polls, for the next ones to reuse (see `PollState.restart`).
     var sparePolls: [PollState] = []
 
