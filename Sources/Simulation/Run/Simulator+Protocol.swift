@@ -117,6 +117,8 @@ extension Simulator {
     /// Fetches what the node lacks to add `id`: the vertex itself, or, when it already has
     /// the body, the missing ancestors it is waiting for (walking up pending vertices).
     private func fetch(_ id: Hash256, at node: Int, from: Int) {
+        // Usually the node lacks the vertex itself: asked for at once, without a walk.
+        if nodes[node].pending[id] == nil { return request(id, at: node, from: from) }
         var frontier = [id]
         var steps = 0
         while let next = frontier.popLast(), steps < 64 {
