@@ -215,7 +215,8 @@ public struct EventQueue<Event>: ~Copyable {
                 continue
             }
             storedCount &-= 1
-            if cancelledStoredCount > 0 && cancelled.remove(entry.sequence) {
+            // Most events were never cancelled: the inlined test spares them the call.
+            if cancelledStoredCount > 0 && cancelled.contains(entry.sequence) && cancelled.remove(entry.sequence) {
                 // An uncancelled event is still stored and comes after this one, so once it is
                 // delivered a repeated cancel of this ticket is recognised by its key alone.
                 cancelledStoredCount &-= 1

@@ -135,7 +135,7 @@ public struct Network: Sendable {
         var departure = now
         if nanosPerByte > 0 {
             let start = max(now, uploadFreeAt[from])
-            departure = start + SimDuration(nanoseconds: Int64((Double(bytes) * nanosPerByte).rounded(.up)))
+            departure = start + SimDuration(nanoseconds: Self.roundedUp(Double(bytes) * nanosPerByte))
             uploadFreeAt[from] = departure
         }
         var loss = options.lossRate + extraLossRate
@@ -147,6 +147,14 @@ public struct Network: Sendable {
         latency *= latencyFactor
         if !nodeLatencyFactor.isEmpty { latency *= max(nodeLatencyFactor[from], nodeLatencyFactor[to]) }
         return departure + SimDuration(nanoseconds: Int64(latency))
+    }
+
+    /// `x` rounded up, for `0 ≤ x < 2^53`: what `x.rounded(.up)` gives, without the
+    /// library call it becomes on processors older than SSE4.1 (the baseline builds for those).
+    @inline(__always)
+    static func roundedUp(_ x: Double) -> Int64 {
+        let whole = Int64(x)
+        return Double(whole) < x ? whole + 1 : whole
     }
 
     /// How far `node`'s uplink is booked past `now`: its queueing delay.
