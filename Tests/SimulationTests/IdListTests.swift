@@ -107,6 +107,27 @@ struct IdListTests {
         #expect(settledSome)
     }
 
+    @Test func aNumberStackBehavesAsAnArray() {
+        // Random pushes and pops, the first number inline and the rest in an array, against a plain array.
+        var random = Xoshiro256StarStar(seed: 4)
+        var stack = NumberStack()
+        var reference: [UInt32] = []
+        for step in 0..<2_000 {
+            if random.nextBelow(3) == 0 && !reference.isEmpty {
+                stack.removeLast()
+                reference.removeLast()
+            } else {
+                let number = UInt32(random.nextBelow(50))
+                stack.append(number)
+                reference.append(number)
+            }
+            #expect(stack.count == reference.count && stack.isEmpty == reference.isEmpty, "step \(step)")
+            #expect(stack.last == reference.last, "step \(step)")
+            let probe = UInt32(random.nextBelow(50))
+            #expect(stack.contains(probe) == reference.contains(probe), "step \(step)")
+        }
+    }
+
     @Test func aWaitListEmptiesExactlyWhenEveryVertexHasArrived() {
         // Eight vertices, half numbered, arrive one by one in random orders; the list is
         // looked at after each arrival, as a node does, and is empty exactly when all have.

@@ -144,7 +144,7 @@ struct IdListCache {
 /// Each list keeps the order the vertices were named in; what matters is only whether it
 /// is empty, which `dropHeld` makes it exactly when the node holds every vertex in it.
 struct WaitList {
-    private(set) var numbers: [UInt32] = []
+    private(set) var numbers = NumberStack()
     private(set) var whole: [Hash256] = []
 
     init() {}
@@ -190,6 +190,29 @@ struct WaitList {
             while let last = whole.last, holds(.id(last)) { whole.removeLast() }
         }
     }
+}
+
+/// Vertex numbers in the order they were added, the first kept inline: most lists a node
+/// waits on name one vertex, and kept in an array each cost an allocation and a free.
+struct NumberStack {
+    private var first: UInt32 = 0
+    private var hasFirst = false
+    private var rest: [UInt32] = []
+
+    var isEmpty: Bool { !hasFirst }
+    var count: Int { hasFirst ? 1 + rest.count : 0 }
+    var last: UInt32? { hasFirst ? rest.last ?? first : nil }
+
+    mutating func append(_ number: UInt32) {
+        if hasFirst { rest.append(number) } else { (first, hasFirst) = (number, true) }
+    }
+
+    /// Removes the last number; the stack must not be empty.
+    mutating func removeLast() {
+        if rest.isEmpty { hasFirst = false } else { rest.removeLast() }
+    }
+
+    func contains(_ number: UInt32) -> Bool { hasFirst && (first == number || rest.contains(number)) }
 }
 
 /// The vertices a node has just added: every id, and the numbers of those numbered.
