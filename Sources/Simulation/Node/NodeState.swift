@@ -42,22 +42,15 @@ final class PollState {
     var received = 0
     /// The answers so far, identical chits counted together.
     private(set) var answers = PollAnswers()
-    var groups: [IdList] { answers.groups }
-    var weights: [Int32] { answers.weights }
+    /// The distinct chits and their weights, as lists of their own (for tests).
+    var groups: [IdList] { answers.groups.map(\.chit) }
+    var weights: [Int32] { answers.groups.map(\.weight) }
     /// Voters per vertex named (see `Tally`), kept from the first time the early-end test
     /// needs it (`tallied`) and updated with each later answer, instead of recounted at each.
     private var tally = Tally()
     private var tallied = false
     /// Responders whose chit names at least one vertex.
     private var voters = 0
-    /// Per distinct chit, for αPref and for αConf: how many of its leading words hold ids
-    /// known to have at least α voters. Counts only grow, so these only grow, and the test
-    /// reads each id of a chit about once per threshold over the poll's life.
-    private var reachedPreference: [Int32] = []
-    private var reachedConfidence: [Int32] = []
-    /// For each distinct chit, whether the node held every vertex it names when last
-    /// checked: a repeat of such a chit needs no lookup (holding only grows while a poll lasts).
-    var groupHeld: [Bool] = []
     private(set) var timeout: EventTicket
     /// Each answer in arrival order, who sent it, and what the poll asked about (kept only
     /// with detection on, which judges every responder).
@@ -84,9 +77,6 @@ final class PollState {
         tally.restart()
         tallied = false
         voters = 0
-        reachedPreference.removeAll(keepingCapacity: true)
-        reachedConfidence.removeAll(keepingCapacity: true)
-        groupHeld.removeAll(keepingCapacity: true)
         chits.removeAll()
         responders.removeAll()
         asked = []
@@ -119,32 +109,42 @@ extension PollState {
             // at least as many ids as in the longest chit: room for that many at once costs
             // no memory that growing would not, and skips the growth up to it.
             var longest = 0
-            for chit in groups { longest = max(longest, chit.words.count) }
+            for group in answers.groups { longest = max(longest, group.chit.words.count) }
             tally.byNumber.reserveCapacity(longest)
-            for (chit, weight) in zip(groups, weights) {
-                for element in chit { tally.add(weight, to: element) }
+            for group in answers.groups {
+                for element in group.chit { tally.add(group.weight, to: element) }
             }
             tallied = true
         }
-        return !couldCross(alphaPreference, pending: pending, reached: &reachedPreference)
-            && (alphaConfidence == alphaPreference
-                || !couldCross(alphaConfidence, pending: pending, reached: &reachedConfidence))
+        return !couldCross(alphaPreference, pending: pending, preference: true)
+            && (alphaConfidence == alphaPreference || !couldCross(alphaConfidence, pending: pending, preference: false))
     }
 
     /// Whether the outstanding answers could still take some vertex to `alpha`: whether
     /// they and the responders naming at least one vertex still below `alpha` reach it.
-    private func couldCross(_ alpha: Int, pending: Int, reached prefix: inout [Int32]) -> Bool {
+    /// (The count of leading ids kept is the group's `reachedPreference` for αPref, else its
+    /// `reachedConfidence`.)
+    private func couldCross(_ alpha: Int, pending: Int, preference: Bool) -> Bool {
         var partial = 0
-        for group in groups.indices {
-            if group == prefix.count { prefix.append(0) }
-            var ids = IdList.Iterator(words: groups[group].words, index: Int(prefix[group]))
-            var reached = ids.index
-            while let element = ids.next(), Int(tally.voters(element)) >= alpha { reached = ids.index }
-            prefix[group] = Int32(reached)
-            if reached < groups[group].words.count { partial += Int(weights[group]) }
+        answers.groups.withUnsafeMutableBufferPointer { groups in
+            for group in groups.indices {
+                let start = preference ? groups[group].reachedPreference : groups[group].reachedConfidence
+                var ids = IdList.Iterator(words: groups[group].chit.words, index: Int(start))
+                var reached = ids.index
+                while let element = ids.next(), Int(tally.voters(element)) >= alpha { reached = ids.index }
+                if preference { groups[group].reachedPreference = Int32(reached) } else {
+                    groups[group].reachedConfidence = Int32(reached)
+                }
+                if reached < groups[group].chit.words.count { partial += Int(groups[group].weight) }
+            }
         }
         return partial + pending >= alpha
     }
+
+    /// Whether the node held every vertex of distinct chit `group` when last checked.
+    func isHeld(group: Int) -> Bool { answers.groups[group].held }
+
+    func noteHeld(group: Int, _ held: Bool) { answers.groups[group].held = held }
 
     /// Adds one responder's chit; returns the index of its group in `groups` (the last
     /// one when the chit is new).
@@ -158,24 +158,37 @@ extension PollState {
 /// A poll's answers: the distinct chits in order of first arrival, and how many responders
 /// sent each. Honest responders that agree send the same frontier, so a poll of k peers
 /// usually holds one to three.
+///
+/// What the poll learns of each chit lies beside it, so that an answer reads one array.
 struct PollAnswers {
-    private(set) var groups: [IdList] = []
-    private(set) var weights: [Int32] = []
+    struct Group {
+        var chit: IdList
+        /// Responders that sent it.
+        var weight: Int32 = 1
+        /// Whether the node held every vertex the chit names when last checked: a repeat of
+        /// such a chit needs no lookup (holding only grows while a poll lasts).
+        var held = false
+        /// For αPref and for αConf: how many of the chit's leading words hold ids known to
+        /// have at least α voters. Counts only grow, so these only grow, and the early-end
+        /// test reads each id of a chit about once per threshold over the poll's life.
+        var reachedPreference: Int32 = 0
+        var reachedConfidence: Int32 = 0
+    }
+
+    fileprivate(set) var groups: [Group] = []
 
     /// No answers, with the storage kept.
     mutating func removeAll() {
         groups.removeAll(keepingCapacity: true)
-        weights.removeAll(keepingCapacity: true)
     }
 
     /// Adds one responder's chit; returns the index of its group (the last one when the chit is new).
     mutating func add(_ chit: IdList) -> Int {
-        for index in groups.indices where groups[index] == chit {
-            weights[index] += 1
+        for index in groups.indices where groups[index].chit == chit {
+            groups[index].weight += 1
             return index
         }
-        groups.append(chit)
-        weights.append(1)
+        groups.append(Group(chit: chit))
         return groups.count - 1
     }
 
@@ -190,9 +203,9 @@ struct PollAnswers {
     /// storage it has.
     func fill(_ answers: inout ChitGroups, numbering: VertexNumbering) {
         answers.removeAll()
-        for (chit, weight) in zip(groups, weights) {
-            for element in chit { answers.append(IdList.id(of: element, numbering: numbering)) }
-            answers.endChit(weight: weight)
+        for group in groups {
+            for element in group.chit { answers.append(IdList.id(of: element, numbering: numbering)) }
+            answers.endChit(weight: group.weight)
         }
     }
 }

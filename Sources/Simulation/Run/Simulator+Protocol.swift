@@ -263,11 +263,7 @@ extension Simulator {
         }
         let open = state.polls[index]
         let group = open.add(answer: chit)
-        if group == open.groupHeld.count {
-            open.groupHeld.append(fetchUnheld(chit, at: node, from: from))
-        } else if !open.groupHeld[group] {
-            open.groupHeld[group] = fetchUnheld(chit, at: node, from: from)
-        }
+        if !open.isHeld(group: group) { open.noteHeld(group: group, fetchUnheld(chit, at: node, from: from)) }
         if reputation != nil {
             open.chits.append(chit.ids(numbering: archive.numbering))
             open.responders.append(Int32(from))
@@ -307,8 +303,8 @@ extension Simulator {
         notePoll(poll, at: node)
         // A group found wholly held when it arrived is held still (holding only grows).
         var missing = WaitList()
-        for (group, chit) in poll.groups.enumerated() where !poll.groupHeld[group] {
-            for element in chit where !holds(node, element) { missing.insert(element) }
+        for group in poll.answers.groups where !group.held {
+            for element in group.chit where !holds(node, element) { missing.insert(element) }
         }
         if missing.isEmpty {
             recordVotes(poll.answers, at: node)
