@@ -184,12 +184,15 @@ public final class Simulator {
         queue.schedule(.seriesTick, at: SimInstant.zero + options.seriesInterval)
         startFaults()
         let end = SimInstant.zero + options.duration
+        // Compared at each event instead of dividing by `progressEvery` at each.
+        var nextReport = (events / progressEvery + 1) * progressEvery
         while let (time, event) = queue.popNext() {
             if time > end { break }      // a message it carried stays in flight
             now = time
             events += 1
             handle(consume event)
-            if events % progressEvery == 0 {
+            if events == nextReport {
+                nextReport += progressEvery
                 progress?(SimulationProgress(simulated: now - .zero, total: options.duration, events: events))
                 if stopRequested {
                     stoppedEarly = true
