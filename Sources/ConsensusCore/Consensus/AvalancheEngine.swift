@@ -65,7 +65,7 @@ public struct AvalancheEngine: Sendable {
     private var slotDoomed: [Bool] = []
     private var freeSlots: [Int32] = []
     /// Processing slots in arrival order; parents always arrive before children.
-    private var processingOrder: [Int32] = []
+    @usableFromInline private(set) var processingOrder: [Int32] = []
 
     /// The tables of records and sets hold values, not optionals: an entry that is not in
     /// use is `vacant`. Reading a field of an optional element went through a call that
@@ -128,7 +128,7 @@ public struct AvalancheEngine: Sendable {
     private var sets: [ConflictSet] = []
     private var freeSets: [Int32] = []
     /// Undecided conflict sets, in creation order.
-    private var liveSets: [Int32] = []
+    @usableFromInline private(set) var liveSets: [Int32] = []
     private var pollEpoch: UInt32 = 0
     private var setSequence: UInt64 = 0
     /// Sets that got votes in the poll being recorded.
@@ -168,11 +168,11 @@ public struct AvalancheEngine: Sendable {
     // MARK: - Queries
 
     /// Number of processing vertices.
-    public var processingVertexCount: Int { processingOrder.count }
+    @inlinable public var processingVertexCount: Int { processingOrder.count }
     /// Number of undecided transactions (including orphaned ones).
     public var processingTransactionCount: Int { recordOf.count }
     /// Whether anything is undecided: the node should keep polling.
-    public var hasProcessing: Bool { !processingOrder.isEmpty || !liveSets.isEmpty }
+    @inlinable public var hasProcessing: Bool { !processingOrder.isEmpty || !liveSets.isEmpty }
 
     /// Whether the DAG holds `id` (stored, pruned or rejected); cheaper than going through `dag`.
     @inlinable @inline(__always) public func holds(_ id: Hash256) -> Bool { dag.contains(id) }
