@@ -122,8 +122,8 @@ extension PollState {
 
     /// Whether the outstanding answers could still take some vertex to `alpha`: whether
     /// they and the responders naming at least one vertex still below `alpha` reach it.
-    /// (The count of leading ids kept is the group's `reachedPreference` for αPref, else its
-    /// `reachedConfidence`.)
+    /// (The count of leading words kept is the group's `reachedPreference` for αPref, else
+    /// its `reachedConfidence`.)
     private func couldCross(_ alpha: Int, pending: Int, preference: Bool) -> Bool {
         var partial = 0
         answers.groups.withUnsafeMutableBufferPointer { groups in

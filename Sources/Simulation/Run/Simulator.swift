@@ -59,7 +59,7 @@ public final class Simulator {
     /// between calls for the same reason.
     var chitScratch = ChitGroups()
     var sampleScratch: [Int] = []
-    /// The frontiers nodes converted lately, shared between the nodes (see `IdListCache`).
+    /// The frontiers this shard's nodes converted lately, shared between them (see `IdListCache`).
     var frontierLists = IdListCache()
     /// Finished polls, for the next ones to reuse (see `PollState.restart`).
     var sparePolls: [PollState] = []
