@@ -128,9 +128,9 @@ struct IdListCache {
 
     /// `list` itself, or an equal list made earlier.
     mutating func shared(_ list: IdList) -> IdList {
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(list.words.count)
+        var hash = UInt64(list.words.count)
         for word in list.words { hash = (hash ^ UInt64(word)) &* 0x100_0000_01B3 }
-        let slot = Int(truncatingIfNeeded: hash ^ hash >> 29) & mask
+        let slot = Int(truncatingIfNeeded: SplitMix64.mix(hash)) & mask
         if slots[slot] == list { return slots[slot] }
         slots[slot] = list
         return list
