@@ -43,6 +43,8 @@ struct InlineInt32ListTests {
         #expect(Array(list) == [6, 7, 8])
         list.removeAll { $0 != 8 }
         #expect(Array(list) == [8] && list[0] == 8)
+        // The mark of an empty place is never found.
+        #expect(empty.firstIndex(of: -1) == nil && list.firstIndex(of: -1) == nil && list.firstIndex(of: 8) == 0)
     }
 
     @Test func zeroIsAnElementLikeAnyOther() {

@@ -45,6 +45,18 @@ struct InlineInt32List: RandomAccessCollection, MutableCollection, ExpressibleBy
         }
     }
 
+    /// The position of the first `element`, if any. Reads the places in line without going
+    /// through the collection's generic search (four calls per element in a profile of the
+    /// vote pass, which looks up a choice in its set once per transaction per poll).
+    @inline(__always)
+    func firstIndex(of element: Int32) -> Int? {
+        guard element >= 0 else { return nil }
+        if first == element { return 0 }
+        if second == element { return 1 }
+        guard let index = rest.firstIndex(of: element) else { return nil }
+        return index + 2
+    }
+
     mutating func append(_ element: Int32) {
         precondition(element >= 0, "the list holds non-negative values")
         if first < 0 {
