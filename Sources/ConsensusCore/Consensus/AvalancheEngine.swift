@@ -51,6 +51,11 @@ public struct AvalancheEngine: Sendable {
     /// first field answers whether a vertex is held, and the cached frontier.)
     public private(set) var dag: DAG
     private var cachedFrontier: [Hash256]?
+    /// Changes whenever what `preferredFrontier()` returns may change: when the cached
+    /// frontier is dropped and when a vertex waits to join it. While it is what it was at
+    /// a read, the frontier is the array that read returned, so a caller that keeps
+    /// something made from it knows it is current without reading it again.
+    public private(set) var frontierStamp: UInt64 = 0
     /// The Snowball parameters, validated.
     public let parameters: ConsensusParameters
 
@@ -276,7 +281,7 @@ public struct AvalancheEngine: Sendable {
             updateFrontier(adding: slot)
             return decisions
         }
-        cachedFrontier = nil
+        dropCachedFrontier()
         processingOrder.removeLast()
         if doomed { reject(slot, into: &decisions) } else { accept(slot, into: &decisions) }
         return decisions
@@ -368,7 +373,7 @@ public struct AvalancheEngine: Sendable {
         // lost to another, or a parent did), and one accepted now was; it was on the frontier
         // exactly when it had no strongly preferred child, as it is now among the accepted
         // leaves, and the accepted leaves it replaces were buried under it.
-        if preferenceChanged { cachedFrontier = nil }
+        if preferenceChanged { dropCachedFrontier() }
         guard !finalized.isEmpty else { return Decisions() }
         if finalized.count > 1 { finalized.sort { sets[Int($0)].sequence < sets[Int($1)].sequence } }
         for setIndex in finalized { decide(set: setIndex) }
@@ -756,6 +761,12 @@ public struct AvalancheEngine: Sendable {
         let vertex = slotVertex[s]!
         frontierArrivals.append(vertex.id)
         frontierArrivalParents.append(contentsOf: vertex.parents)
+        frontierStamp &+= 1
+    }
+
+    private mutating func dropCachedFrontier() {
+        cachedFrontier = nil
+        frontierStamp &+= 1
     }
 
     /// `frontier` (sorted, distinct) with the `arrivals` and without the `parents`, built

@@ -174,7 +174,7 @@ extension Simulator {
             var keys: [NodeID: VerifyingKey] = [:]
             for (index, key) in signingKeys.enumerated() { keys[NodeID(index)] = key.verifyingKey }
             guard let engine = try? makeEngine(keys: keys) else { preconditionFailure("an engine that was built once builds again") }
-            state.engine = engine
+            state.replaceEngine(with: engine)
             state.acceptedSincePrune = 0
             faults.storageLosses += 1
             faults.storageSince[node] = now.nanoseconds

@@ -297,9 +297,12 @@ final class NodeState {
     /// `polls.count`, kept beside them (the list's count lies in its own storage).
     private(set) var pollCount = 0
     /// The engine's preferred frontier as last read, and as messages carry it: converted
-    /// once per change (see `Simulator.frontier(of:)`).
+    /// once per change (see `Simulator.frontier(of:)`), with its count and the engine's
+    /// `frontierStamp` at that read (none yet: `UInt64.max`).
     var frontierRead: [Hash256] = []
     var frontierList = IdList()
+    var frontierCount = 0
+    var frontierStamp = UInt64.max
 
     var engine: AvalancheEngine
     /// The node's own random stream: peer sampling.
@@ -311,6 +314,16 @@ final class NodeState {
         self.engine = engine
         self.sampler = sampler
         self.parentChooser = parentChooser
+    }
+
+    /// Gives the node another engine (a restart on a new disk), forgetting the frontier
+    /// read from the old one.
+    func replaceEngine(with engine: AvalancheEngine) {
+        self.engine = engine
+        frontierRead = []
+        frontierList = IdList()
+        frontierCount = 0
+        frontierStamp = .max
     }
 
     /// Parents for the next vertex the node issues.

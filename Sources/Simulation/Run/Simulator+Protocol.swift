@@ -98,20 +98,27 @@ extension Simulator {
     }
 
     /// `node`'s preferred frontier as messages carry it, with the number of ids in it.
-    /// It is converted when the engine's frontier has changed, which shows as other
-    /// storage: the node keeps the array it converted, so no other array can take its place.
+    /// While the engine's `frontierStamp` is what it was at the last read, the frontier is
+    /// that read's and nothing is read. Otherwise it is converted when it has changed,
+    /// which shows as other storage: the node keeps the array it converted, so no other
+    /// array can take its place.
     func frontier(of node: Int) -> (count: Int, ids: IdList) {
-        let frontier = nodes[node].engine.preferredFrontier()
+        let state = nodes[node]
+        let stamp = state.engine.frontierStamp
+        if stamp == state.frontierStamp { return (state.frontierCount, state.frontierList) }
+        let frontier = state.engine.preferredFrontier()
         let same = frontier.withUnsafeBufferPointer { now in
-            nodes[node].frontierRead.withUnsafeBufferPointer { then in
+            state.frontierRead.withUnsafeBufferPointer { then in
                 now.count == then.count && now.baseAddress == then.baseAddress
             }
         }
         if !same {
-            nodes[node].frontierList = frontierLists.shared(IdList(frontier, numbering: archive.numbering))
-            nodes[node].frontierRead = frontier
+            state.frontierList = frontierLists.shared(IdList(frontier, numbering: archive.numbering))
+            state.frontierRead = frontier
+            state.frontierCount = frontier.count
         }
-        return (frontier.count, nodes[node].frontierList)
+        state.frontierStamp = stamp
+        return (frontier.count, state.frontierList)
     }
 
     /// Fetches what the node lacks to add `id`: the vertex itself, or, when it already has
