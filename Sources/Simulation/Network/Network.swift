@@ -17,6 +17,8 @@ public struct Network: Sendable {
     private var uploadFreeAt: [SimInstant]
     /// Nanoseconds to send one byte, or 0 when unlimited.
     private let nanosPerByte: Double
+    /// The profile's latency range, maximum less minimum, in nanoseconds.
+    private let latencySpan: Double
 
     /// Partition group of each node while a partition is in force.
     private var partitionGroup: [UInt8]?
@@ -65,6 +67,7 @@ public struct Network: Sendable {
             }
         }
         regionLatency = matrix
+        latencySpan = Double((options.maxLatency - options.minLatency).nanoseconds)
         uploadFreeAt = Array(repeating: .zero, count: nodeCount)
         nanosPerByte = options.uploadMbps.map { 8_000 / $0 } ?? 0
     }
@@ -107,8 +110,7 @@ public struct Network: Sendable {
             let spread = 0.9 + 0.2 * linkFraction(a, b)
             return SimDuration(nanoseconds: Int64(Double(base.nanoseconds) * spread))
         }
-        let span = Double((options.maxLatency - options.minLatency).nanoseconds)
-        return options.minLatency + SimDuration(nanoseconds: Int64(linkFraction(a, b) * span))
+        return options.minLatency + SimDuration(nanoseconds: Int64(linkFraction(a, b) * latencySpan))
     }
 
     /// A fraction in [0, 1) fixed for the unordered pair (a, b) and the seed.
