@@ -253,6 +253,27 @@ struct RandomTests {
         }
     }
 
+    /// The bits that find duplicates give the values a search of those drawn gives, draw for
+    /// draw, and are all clear again after each sample (sizes around word boundaries too).
+    @Test(arguments: [(1, 4), (20, 299), (20, 999), (16, 64), (33, 200), (128, 9_999)])
+    func sampleWithMarksDrawsWhatARejectionSearchDraws(k: Int, n: Int) {
+        var generator = Xoshiro256StarStar(seed: UInt64(7 * k + n))
+        var reference = generator
+        var marks: [UInt64] = []
+        var buffer: [Int] = []
+        for round in 0..<200 {
+            generator.sample(k, from: n, into: &buffer, marks: &marks)
+            var expected: [Int] = []
+            while expected.count < k {
+                let candidate = reference.nextInt(below: n)
+                if !expected.contains(candidate) { expected.append(candidate) }
+            }
+            #expect(buffer == expected, "round \(round)")
+            #expect(marks.count == (n + 63) / 64 && marks.allSatisfy { $0 == 0 })
+        }
+        #expect(generator.next() == reference.next())
+    }
+
     @Test func sampleReusesTheCallersBuffer() {
         var generator = Xoshiro256StarStar(seed: 20)
         var buffer: [Int] = []

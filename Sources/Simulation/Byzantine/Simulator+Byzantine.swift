@@ -185,8 +185,10 @@ extension Simulator {
         let weighted = !adversary.cumulativeStake.isEmpty
         let excluding = reputation.map { $0.exclude && $0.scores(node) } ?? false
         guard weighted || excluding else {
-            nodes[node].sampler.sample(k, from: nodes.count - 1, into: &sample)
-            for i in sample.indices where sample[i] >= node { sample[i] += 1 }   // sampled from the others: skip self
+            nodes[node].sampler.sample(k, from: nodes.count - 1, into: &sample, marks: &sampleMarks)
+            sample.withUnsafeMutableBufferPointer { sample in                   // sampled from the others: skip self
+                for i in sample.indices where sample[i] >= node { sample[i] += 1 }
+            }
             return
         }
         sample.removeAll(keepingCapacity: true)

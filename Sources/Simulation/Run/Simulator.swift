@@ -59,6 +59,8 @@ public final class Simulator {
     /// between calls for the same reason.
     var chitScratch = ChitGroups()
     var sampleScratch: [Int] = []
+    /// A bit per node, clear between samples: the duplicate check of peer sampling.
+    var sampleMarks: [UInt64] = []
     /// The frontiers this shard's nodes converted lately, shared between them (see `IdListCache`).
     var frontierLists = IdListCache()
     /// Finished polls, for the next ones to reuse (see `PollState.restart`).
