@@ -58,6 +58,24 @@ struct PollTerminationTests {
         #expect(!settled(poll(expected: 20, more)))
     }
 
+    @Test func answersThatShareOneListCountAsCopiesWould() {
+        // Agreeing peers send one shared list, which a repeat is matched to by its storage
+        // alone: it still counts as a vote, and a shared empty answer still as none.
+        let empty = IdList([], numbering: numbering), forA = IdList([a], numbering: numbering)
+        func shared(_ empties: Int, _ votes: Int) -> PollState {
+            let poll = PollState(id: 1, expected: 20, timeout: EventTicket(sequence: 1, time: .zero))
+            for chit in Array(repeating: empty, count: empties) + Array(repeating: forA, count: votes) {
+                _ = poll.add(answer: chit)
+                poll.received += 1
+            }
+            return poll
+        }
+        #expect(settled(shared(10, 5)))       // five voters plus five due cannot reach 15
+        #expect(!settled(shared(4, 10)))      // ten voters plus six due could
+        #expect(!settled(shared(0, 14)) && settled(shared(0, 15)))
+        #expect(shared(10, 5).weights == [10, 5] && shared(0, 15).groups == [forA])
+    }
+
     @Test func bothThresholdsMustBeOutOfReach() {
         // αPref 11, αConf 15, k 20: 11 name a (≥ αPref but < αConf), so for αConf they are
         // partial: 11 + 4 due = 15 could still confirm a.

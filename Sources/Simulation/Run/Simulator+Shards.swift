@@ -116,7 +116,7 @@ extension Simulator {
     func home(of node: Int) -> Simulator {
         guard sharded else { return self }
         precondition(!shards.isEmpty, "a node's shard is looked up between windows, by the first shard")
-        return shards[node % shardCount]
+        return shards[shard(of: node)]
     }
 
     /// Runs every shard's events before `bound`: on their own threads, or one after the

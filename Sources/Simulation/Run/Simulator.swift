@@ -72,6 +72,13 @@ public final class Simulator {
     let shard: Int
     /// The run's shards; 1 when the run is not sharded.
     let shardCount: Int
+
+    /// The shard of `node`, `node % shardCount`: without a division when the count is a
+    /// power of two (two shards on a two-core machine), as every message sent asks it.
+    @inline(__always)
+    func shard(of node: Int) -> Int {
+        shardCount & (shardCount - 1) == 0 ? node & (shardCount - 1) : node % shardCount
+    }
     /// Every shard's simulator, this one first, while a sharded run lasts; empty otherwise.
     var shards: [Simulator] = []
     /// Messages to other shards' nodes, by destination shard (this shard's own box unused),
@@ -258,7 +265,7 @@ public final class Simulator {
             return
         }
         messagesInFlight += 1
-        let target = sharded ? to % shardCount : shard
+        let target = sharded ? shard(of: to) : shard
         if target != shard {
             let box = outbox[target]
             if windowIsOdd { box.odd.append((arrival, .deliver(consume message))) } else {
