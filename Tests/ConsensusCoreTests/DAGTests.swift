@@ -173,8 +173,18 @@ struct DAGTests {
                 rejected.append(loser)
             }
         }
+        // By number, held or not as by id; a held bit is never set for a vertex not held.
+        func agreeByNumber(_ line: Int) {
+            for v in chain + rejected {
+                guard let number = numbering.number(of: v.id) else { continue }
+                #expect(numbered.contains(number: number) == numbered.contains(v.id), "line \(line)")
+                #expect(!numbered.hasHeldBit(number: number) || numbered.contains(v.id), "line \(line)")
+            }
+        }
+        agreeByNumber(#line)
         for v in chain.dropFirst() { numbered.decide(v.id, .accepted); plain.decide(v.id, .accepted) }
         #expect(numbered.pruneAccepted() == plain.pruneAccepted())
+        agreeByNumber(#line)
         #expect(numbered.prunedCount == plain.prunedCount && numbered.prunedCount == 300 + rejected.count)
         #expect(numbered.heldBytes == plain.heldBytes)
         let stranger = vertex(on: [genesis], [tx(spending: [99_999], nonce: 99_999)])

@@ -155,7 +155,7 @@ public struct DAG: Sendable {
     @inlinable @inline(__always)
     public func contains(_ id: Hash256) -> Bool {
         if let numbering, let number = numbering.number(of: id) {
-            return held.lookup(number) != nil || containsUnmarked(number, id)
+            return held.contains(number) || containsUnmarked(number, id)
         }
         return entries.contains(id) || tombstones.contains(id)
     }
@@ -164,8 +164,14 @@ public struct DAG: Sendable {
     /// answers for its id, without looking the number up; the DAG must have a numbering.
     @inlinable @inline(__always)
     public func contains(number: UInt32) -> Bool {
-        held.lookup(number) != nil || containsUnmarked(number, numbering!.id(ofNumber: number))
+        held.contains(number) || containsUnmarked(number, numbering!.id(ofNumber: number))
     }
+
+    /// Whether the vertex numbered `number` has its bit among the held: the first test of
+    /// `contains(number:)`, which answers most of them; false says nothing (the vertex may
+    /// have been stored before it was numbered, or released).
+    @inlinable @inline(__always)
+    public func hasHeldBit(number: UInt32) -> Bool { held.contains(number) }
 
     /// Whether numbered vertex `id` is held though its bit in `held` is not set: stored
     /// before it was numbered, or released.

@@ -104,6 +104,16 @@ struct NumberWindow: Sendable {
         return !marks.isEmpty && marks[word] & bit != 0
     }
 
+    /// Whether `number` is held: `lookup(number) != nil` without reading the marks.
+    @inlinable @inline(__always)
+    func contains(_ number: UInt32) -> Bool {
+        let offset = Int(number) - base
+        guard offset >= 0 else { return false }
+        let word = offset >> 6
+        guard word < members.count else { return false }
+        return members[word] & (UInt64(1) << UInt64(offset & 63)) != 0
+    }
+
     /// Holds `number`, marked or not (`marked` is ignored where no marks are kept); returns
     /// the change in the count (one more, or less when older numbers are forgotten for
     /// room; zero for a number already held or already behind the window).
