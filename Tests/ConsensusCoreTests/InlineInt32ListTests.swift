@@ -72,4 +72,21 @@ struct InlineInt32ListTests {
             list[0] = -2
         }
     }
+
+    @Test func aPositionPastTheEndIsRefused() async {
+        // Each place checks itself: an empty place in line, then the array's own bound.
+        await #expect(processExitsWith: .failure) { _ = InlineInt32List()[0] }
+        await #expect(processExitsWith: .failure) {
+            let list: InlineInt32List = [1]
+            _ = list[1]
+        }
+        await #expect(processExitsWith: .failure) {
+            var list: InlineInt32List = [1, 2]
+            list[2] = 3
+        }
+        await #expect(processExitsWith: .failure) {
+            let list: InlineInt32List = [1, 2, 3]
+            _ = list[-1]
+        }
+    }
 }

@@ -25,22 +25,34 @@ struct InlineInt32List: RandomAccessCollection, MutableCollection, ExpressibleBy
     var startIndex: Int { 0 }
     var endIndex: Int { inPlace + rest.count }
 
+    /// An element in place is there when its place is not empty, so reading or writing one
+    /// checks that place, not the count (which reads the array's).
     subscript(position: Int) -> Int32 {
         get {
-            precondition(position >= 0 && position < endIndex, "index out of range")
             switch position {
-            case 0: return first
-            case 1: return second
-            default: return rest[position - 2]
+            case 0:
+                precondition(first >= 0, "index out of range")
+                return first
+            case 1:
+                precondition(second >= 0, "index out of range")
+                return second
+            default:
+                precondition(position > 1, "index out of range")
+                return rest[position - 2]
             }
         }
         set {
-            precondition(position >= 0 && position < endIndex, "index out of range")
             precondition(newValue >= 0, "the list holds non-negative values")
             switch position {
-            case 0: first = newValue
-            case 1: second = newValue
-            default: rest[position - 2] = newValue
+            case 0:
+                precondition(first >= 0, "index out of range")
+                first = newValue
+            case 1:
+                precondition(second >= 0, "index out of range")
+                second = newValue
+            default:
+                precondition(position > 1, "index out of range")
+                rest[position - 2] = newValue
             }
         }
     }
