@@ -6,12 +6,12 @@ import Testing
 @Suite("Id lists")
 struct IdListTests {
     /// Eight vertices on a genesis; the numbering knows the genesis and the even-numbered ones.
-    private func vertices() -> (ids: [Hash256], numbering: VertexNumbering) {
+    private func vertices(count: Int = 8) -> (ids: [Hash256], numbering: VertexNumbering) {
         let genesis = try! Vertex(creator: 0, height: 0, timestamp: 0, parents: [], transactions: [], signer: nil)
         let numbering = VertexNumbering()
         numbering.register(genesis)
         var ids: [Hash256] = []
-        for index in 0..<8 {
+        for index in 0..<count {
             let vertex = try! Vertex(creator: NodeID(index), height: 1, timestamp: Int64(index), parents: [genesis.id],
                                      transactions: [], signer: nil)
             if index % 2 == 0 { numbering.register(vertex) }
@@ -76,10 +76,13 @@ struct IdListTests {
         #expect(storage(cache.shared(IdList([ids[0]], numbering: numbering))) != storage(held[0]))
     }
 
-    @Test func aPollCountsNumberedAndWholeIdsAlike() {
+    /// With 40 vertices, a poll's answers name more numbered vertices than its tally keeps
+    /// in place, so it moves them to its table, at the first count or between answers.
+    @Test(arguments: [8, 40])
+    func aPollCountsNumberedAndWholeIdsAlike(vertexCount: Int) {
         // The same answers, once with the numbering (half the ids by number) and once whole:
         // the early-end verdict after every answer and the groups handed to the engine agree.
-        let (ids, numbering) = vertices()
+        let (ids, numbering) = vertices(count: vertexCount)
         let none = VertexNumbering()
         var random = Xoshiro256StarStar(seed: 5)
         var settledSome = false
@@ -105,6 +108,33 @@ struct IdListTests {
             #expect(a.chits == b.chits && a.weights == b.weights && a.answers == b.answers)
         }
         #expect(settledSome)
+    }
+
+    /// A tally built while the answers name one vertex keeps its count in place; later
+    /// answers name more numbered vertices than fit there, and the count moves to its table
+    /// with them. The verdicts agree with a poll of the same answers carried whole.
+    @Test func aTallyMovesItsCountsToItsTableWithinAPoll() {
+        let (ids, numbering) = vertices(count: 40)
+        let numberedIds = ids.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+        let none = VertexNumbering()
+        let numbered = PollState(id: 1, expected: 20, timeout: EventTicket(sequence: 1, time: .zero))
+        let whole = PollState(id: 1, expected: 20, timeout: EventTicket(sequence: 1, time: .zero))
+        // Thirteen answers for the first vertex alone (the tally is built at the thirteenth),
+        // then answers naming it and sixteen more: the fourteenth moves the first's 14 votes.
+        let answers = Array(repeating: [numberedIds[0]], count: 13)
+            + Array(repeating: Array(numberedIds.prefix(17)), count: 7)
+        var verdicts: [Bool] = []
+        for chit in answers {
+            _ = numbered.add(answer: IdList(chit, numbering: numbering))
+            _ = whole.add(answer: IdList(chit, numbering: none))
+            numbered.received += 1
+            whole.received += 1
+            let verdict = numbered.isSettled(alphaPreference: 13, alphaConfidence: 15)
+            #expect(verdict == whole.isSettled(alphaPreference: 13, alphaConfidence: 15))
+            verdicts.append(verdict)
+        }
+        // Fifteen votes for the first vertex leave only the new ones' voters partial.
+        #expect(verdicts == Array(repeating: false, count: 14) + Array(repeating: true, count: 6))
     }
 
     @Test func aNumberStackBehavesAsAnArray() {

@@ -110,7 +110,7 @@ extension PollState {
             // no memory that growing would not, and skips the growth up to it.
             var longest = 0
             for group in answers.groups { longest = max(longest, group.chit.words.count) }
-            tally.byNumber.reserveCapacity(longest)
+            tally.reserve(numbers: longest)
             for group in answers.groups {
                 for element in group.chit { tally.add(group.weight, to: element) }
             }
@@ -211,7 +211,19 @@ struct PollAnswers {
 }
 
 /// Voters per vertex in a poll: numbered vertices by number, the others by id.
+///
+/// The first numbers counted lie in place, searched in order: a LAN's chits name a few
+/// vertices, and a search of a few numbers in the poll's own memory costs less than a
+/// table's hashing and probing in memory of its own. Past `inPlaceLimit` distinct numbers
+/// (a WAN's chits name hundreds) they all move to a table.
 private struct Tally {
+    static var inPlaceLimit: Int { 16 }
+    /// The first `inPlaceCount` numbers counted and their voters, while `large` is false.
+    var inPlaceNumbers = SIMD16<UInt32>()
+    var inPlaceVoters = SIMD16<Int32>()
+    var inPlaceCount = 0
+    /// Whether numbers are counted in `byNumber` (then all of them are).
+    var large = false
     /// Keyed by the number in the first word (a table keyed by ids serves for numbers too).
     var byNumber = Hash256Map<Int32>()
     var byId = Hash256Map<Int32>()
@@ -224,6 +236,8 @@ private struct Tally {
 
     /// Empties the tally for a restarted poll.
     mutating func restart() {
+        inPlaceCount = 0
+        large = false
         Self.empty(&byNumber)
         Self.empty(&byId)
     }
@@ -232,10 +246,32 @@ private struct Tally {
         if table.capacity <= keptCapacity { table.removeAllKeepingCapacity() } else { table.removeAll() }
     }
 
+    /// Makes room for at least `count` distinct numbers: in the table at once when they
+    /// cannot all lie in place (a chit names each vertex once, so the longest chit's ids
+    /// are that many).
+    mutating func reserve(numbers count: Int) {
+        guard count > Self.inPlaceLimit else { return }
+        moveToTable()
+        byNumber.reserveCapacity(count)
+    }
+
     @inline(__always)
     mutating func add(_ voters: Int32, to element: IdList.Element) {
         switch element {
-        case let .number(number): byNumber[Self.key(number), default: 0] += voters
+        case let .number(number):
+            if large { return byNumber[Self.key(number), default: 0] += voters }
+            for index in 0..<inPlaceCount where inPlaceNumbers[index] == number {
+                inPlaceVoters[index] += voters
+                return
+            }
+            if inPlaceCount < Self.inPlaceLimit {
+                inPlaceNumbers[inPlaceCount] = number
+                inPlaceVoters[inPlaceCount] = voters
+                inPlaceCount += 1
+            } else {
+                moveToTable()
+                byNumber[Self.key(number), default: 0] += voters
+            }
         case let .id(id): byId[id, default: 0] += voters
         }
     }
@@ -244,9 +280,20 @@ private struct Tally {
     @inline(__always)
     func voters(_ element: IdList.Element) -> Int32 {
         switch element {
-        case let .number(number): byNumber[Self.key(number)]!
-        case let .id(id): byId[id]!
+        case let .number(number):
+            if large { return byNumber[Self.key(number)]! }
+            for index in 0..<inPlaceCount where inPlaceNumbers[index] == number { return inPlaceVoters[index] }
+            preconditionFailure("vertex \(number) was not counted")
+        case let .id(id): return byId[id]!
         }
+    }
+
+    /// Counts the numbers in `byNumber` from now on, moving those in place there.
+    private mutating func moveToTable() {
+        guard !large else { return }
+        for index in 0..<inPlaceCount { byNumber[Self.key(inPlaceNumbers[index])] = inPlaceVoters[index] }
+        inPlaceCount = 0
+        large = true
     }
 
     @inline(__always)
