@@ -45,9 +45,6 @@ final class PollState {
     /// The distinct chits and their weights, as lists of their own (for tests).
     var groups: [IdList] { answers.groups.map(\.chit) }
     var weights: [Int32] { answers.groups.map(\.weight) }
-    /// Voters per vertex named (see `Tally`), kept from the first time the early-end test
-    /// needs it (`tallied`) and updated with each later answer, instead of recounted at each.
-    private var tally = Tally()
     private var tallied = false
     /// Responders whose chit names at least one vertex.
     private var voters = 0
@@ -57,6 +54,10 @@ final class PollState {
     var chits: [[Hash256]] = []
     var responders: [Int32] = []
     var asked: [Hash256] = []
+    /// Voters per vertex named (see `Tally`), kept from the first time the early-end test
+    /// needs it (`tallied`) and updated with each later answer, instead of recounted at each.
+    /// (Last: every answer reads the fields above, the tally only late in a poll.)
+    private var tally = Tally()
 
     init(id: UInt32, expected: Int, timeout: EventTicket) {
         self.id = id
