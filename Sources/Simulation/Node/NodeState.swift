@@ -218,7 +218,7 @@ struct PollAnswers {
 /// table's hashing and probing in memory of its own. Past `inPlaceLimit` distinct numbers
 /// (a WAN's chits name hundreds) they all move to a table.
 private struct Tally {
-    static var inPlaceLimit: Int { 16 }
+    static var inPlaceLimit: Int { SIMD16<UInt32>.scalarCount }
     /// The first `inPlaceCount` numbers counted and their voters, while `large` is false.
     var inPlaceNumbers = SIMD16<UInt32>()
     var inPlaceVoters = SIMD16<Int32>()
@@ -247,9 +247,9 @@ private struct Tally {
         if table.capacity <= keptCapacity { table.removeAllKeepingCapacity() } else { table.removeAll() }
     }
 
-    /// Makes room for at least `count` distinct numbers: in the table at once when they
-    /// cannot all lie in place (a chit names each vertex once, so the longest chit's ids
-    /// are that many).
+    /// Makes room for up to `count` distinct numbers (the caller's bound: the words of the
+    /// longest chit, which names each vertex once): in the table at once when more than fit
+    /// in place may come.
     mutating func reserve(numbers count: Int) {
         guard count > Self.inPlaceLimit else { return }
         moveToTable()

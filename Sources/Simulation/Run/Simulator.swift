@@ -79,6 +79,7 @@ public final class Simulator {
     func shard(of node: Int) -> Int {
         shardCount & (shardCount - 1) == 0 ? node & (shardCount - 1) : node % shardCount
     }
+
     /// Every shard's simulator, this one first, while a sharded run lasts; empty otherwise.
     var shards: [Simulator] = []
     /// Messages to other shards' nodes, by destination shard (this shard's own box unused),
