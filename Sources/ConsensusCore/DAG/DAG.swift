@@ -164,7 +164,7 @@ public struct DAG: Sendable {
     /// answers for its id, without looking the number up; the DAG must have a numbering.
     @inlinable @inline(__always)
     public func contains(number: UInt32) -> Bool {
-        held.contains(number) || containsUnmarked(number, numbering!.id(ofNumber: number))
+        hasHeldBit(number: number) || containsUnmarked(number: number)
     }
 
     /// Whether the vertex numbered `number` has its bit among the held: the first test of
@@ -172,6 +172,11 @@ public struct DAG: Sendable {
     /// have been stored before it was numbered, or released).
     @inlinable @inline(__always)
     public func hasHeldBit(number: UInt32) -> Bool { held.contains(number) }
+
+    /// The rest of `contains(number:)`: whether the vertex numbered `number` is held though
+    /// its bit is not set.
+    @inlinable @inline(__always)
+    public func containsUnmarked(number: UInt32) -> Bool { containsUnmarked(number, numbering!.id(ofNumber: number)) }
 
     /// Whether numbered vertex `id` is held though its bit in `held` is not set: stored
     /// before it was numbered, or released.

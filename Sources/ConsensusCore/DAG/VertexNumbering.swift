@@ -95,23 +95,25 @@ struct NumberWindow: Sendable {
     /// keeps no marks); nil when it is not held (or was forgotten).
     @inlinable @inline(__always)
     func lookup(_ number: UInt32) -> Bool? {
-        let offset = Int(number) - base
-        guard offset >= 0 else { return nil }
-        let word = offset >> 6
-        guard word < members.count else { return nil }
-        let bit = UInt64(1) << UInt64(offset & 63)
-        guard members[word] & bit != 0 else { return nil }
+        guard let (word, bit) = place(of: number), members[word] & bit != 0 else { return nil }
         return !marks.isEmpty && marks[word] & bit != 0
     }
 
     /// Whether `number` is held: `lookup(number) != nil` without reading the marks.
     @inlinable @inline(__always)
     func contains(_ number: UInt32) -> Bool {
+        guard let (word, bit) = place(of: number) else { return false }
+        return members[word] & bit != 0
+    }
+
+    /// The word and bit of `number` in `members`, if the window reaches it.
+    @inlinable @inline(__always)
+    func place(of number: UInt32) -> (word: Int, bit: UInt64)? {
         let offset = Int(number) - base
-        guard offset >= 0 else { return false }
+        guard offset >= 0 else { return nil }
         let word = offset >> 6
-        guard word < members.count else { return false }
-        return members[word] & (UInt64(1) << UInt64(offset & 63)) != 0
+        guard word < members.count else { return nil }
+        return (word, UInt64(1) << UInt64(offset & 63))
     }
 
     /// Holds `number`, marked or not (`marked` is ignored where no marks are kept); returns

@@ -261,10 +261,7 @@ private struct Tally {
         switch element {
         case let .number(number):
             if large { return byNumber[Self.key(number), default: 0] += voters }
-            for index in 0..<inPlaceCount where inPlaceNumbers[index] == number {
-                inPlaceVoters[index] += voters
-                return
-            }
+            if let index = inPlaceIndex(of: number) { return inPlaceVoters[index] += voters }
             if inPlaceCount < Self.inPlaceLimit {
                 inPlaceNumbers[inPlaceCount] = number
                 inPlaceVoters[inPlaceCount] = voters
@@ -283,10 +280,16 @@ private struct Tally {
         switch element {
         case let .number(number):
             if large { return byNumber[Self.key(number)]! }
-            for index in 0..<inPlaceCount where inPlaceNumbers[index] == number { return inPlaceVoters[index] }
-            preconditionFailure("vertex \(number) was not counted")
+            guard let index = inPlaceIndex(of: number) else { preconditionFailure("vertex \(number) was not counted") }
+            return inPlaceVoters[index]
         case let .id(id): return byId[id]!
         }
+    }
+
+    @inline(__always)
+    private func inPlaceIndex(of number: UInt32) -> Int? {
+        for index in 0..<inPlaceCount where inPlaceNumbers[index] == number { return index }
+        return nil
     }
 
     /// Counts the numbers in `byNumber` from now on, moving those in place there.

@@ -99,24 +99,16 @@ extension Simulator {
 
     /// `node`'s preferred frontier as messages carry it, with the number of ids in it.
     /// While the engine's `frontierStamp` is what it was at the last read, the frontier is
-    /// that read's and nothing is read. Otherwise it is converted when it has changed,
-    /// which shows as other storage: the node keeps the array it converted, so no other
-    /// array can take its place.
+    /// that read's and nothing is read; otherwise it is read and converted again (the stamp
+    /// moves only when the engine builds another array).
     func frontier(of node: Int) -> (count: Int, ids: IdList) {
         let state = nodes[node]
         let stamp = state.engine.frontierStamp
         if stamp == state.frontierStamp { return (state.frontierCount, state.frontierList) }
         let frontier = state.engine.preferredFrontier()
-        let same = frontier.withUnsafeBufferPointer { now in
-            state.frontierRead.withUnsafeBufferPointer { then in
-                now.count == then.count && now.baseAddress == then.baseAddress
-            }
-        }
-        if !same {
-            state.frontierList = frontierLists.shared(IdList(frontier, numbering: archive.numbering))
-            state.frontierRead = frontier
-            state.frontierCount = frontier.count
-        }
+        state.frontierList = frontierLists.shared(IdList(frontier, numbering: archive.numbering))
+        state.frontierRead = frontier
+        state.frontierCount = frontier.count
         state.frontierStamp = stamp
         return (frontier.count, state.frontierList)
     }
