@@ -143,19 +143,10 @@ extension Simulator {
         }
     }
 
-    /// Moves mail into this shard's queue, emptying the list (its storage is kept).
-    private func take(_ mail: inout [Mail]) {
-        // Each item is moved out of the list and a placeholder without references moved in,
-        // so that neither the scheduling nor the emptying retains or releases what it carries.
-        mail.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            for index in 0..<buffer.count {
-                let (arrival, event) = (base + index).move()
-                (base + index).initialize(to: (.zero, .submission))
-                queue.schedule(consume event, at: arrival)
-            }
-        }
-        mail.removeAll(keepingCapacity: true)
+    /// Moves mail into this shard's queue, emptying the list (its storage is kept). Items
+    /// are moved, so neither the scheduling nor the emptying retains or releases what they carry.
+    private func take(_ mail: inout MailList) {
+        mail.drain { event, arrival in queue.schedule(consume event, at: arrival) }
     }
 
     /// Between windows: books the window's issued vertices and decisions.
@@ -231,16 +222,67 @@ extension SimulationOptions {
     }
 }
 
-/// A message to another shard's node, held until the window ends: its arrival and its
-/// delivery event.
-typealias Mail = (arrival: SimInstant, event: SimEvent)
-
 /// The messages one shard sends another. A class, shared by the two: in each window the
 /// sender fills one side (the even or the odd windows') while the receiver, on its own
 /// thread, empties the other, which the sender filled in the window before.
 final class Mailbox {
-    var even: [Mail] = []
-    var odd: [Mail] = []
+    var even = MailList()
+    var odd = MailList()
+}
+
+/// Mail in the order it was sent, in storage of its own: appended one item at a time, then
+/// all of it moved out at once. An array emptied after its items were moved out still
+/// destroyed each (placeholder) item through the generic tuple witness, about fifty
+/// instructions a message, 1.5 % of a two-shard LAN run's.
+struct MailList: ~Copyable {
+    /// `arrivals[i]` and `events[i]` for `i < count` are initialised.
+    private var arrivals: UnsafeMutablePointer<SimInstant>
+    private var events: UnsafeMutablePointer<SimEvent>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 1_024) {
+        self.capacity = capacity
+        arrivals = .allocate(capacity: capacity)
+        events = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        events.deinitialize(count: count)
+        arrivals.deallocate()
+        events.deallocate()
+    }
+
+    var isEmpty: Bool { count == 0 }
+
+    @inline(__always)
+    mutating func append(_ event: consuming SimEvent, arrival: SimInstant) {
+        if count == capacity { grow() }
+        (arrivals + count).initialize(to: arrival)
+        (events + count).initialize(to: consume event)
+        count += 1
+    }
+
+    @inline(never)
+    private mutating func grow() {
+        let moreArrivals = UnsafeMutablePointer<SimInstant>.allocate(capacity: capacity * 2)
+        let moreEvents = UnsafeMutablePointer<SimEvent>.allocate(capacity: capacity * 2)
+        moreArrivals.moveInitialize(from: arrivals, count: count)
+        moreEvents.moveInitialize(from: events, count: count)
+        arrivals.deallocate()
+        events.deallocate()
+        (arrivals, events) = (moreArrivals, moreEvents)
+        capacity *= 2
+    }
+
+    /// Hands every item to `body` in order, its event moved out, and leaves the list empty
+    /// (its storage kept).
+    @inline(__always)
+    mutating func drain(_ body: (consuming SimEvent, SimInstant) -> Void) {
+        let taken = count
+        count = 0
+        for index in 0..<taken { body((events + index).move(), arrivals[index]) }
+    }
 }
 
 /// A decision logged in a window, booked at its end.

@@ -269,8 +269,8 @@ public final class Simulator {
         let target = sharded ? shard(of: to) : shard
         if target != shard {
             let box = outbox[target]
-            if windowIsOdd { box.odd.append((arrival, .deliver(consume message))) } else {
-                box.even.append((arrival, .deliver(consume message)))
+            if windowIsOdd { box.odd.append(.deliver(consume message), arrival: arrival) } else {
+                box.even.append(.deliver(consume message), arrival: arrival)
             }
             return
         }
