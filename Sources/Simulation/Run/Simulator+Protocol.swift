@@ -79,15 +79,18 @@ extension Simulator {
         if adversary.isByzantine[node] {
             return sendByzantineChits(from: node, to: from, poll: poll, asked: ids.ids(numbering: archive.numbering))
         }
-        var missing = WaitList()
+        // Made only when a vertex is missing: an empty list's two arrays were released at
+        // the end of every query answered at once.
+        var missing: WaitList?
         for element in ids where !holds(node, element) {
-            missing.append(element)
+            if missing == nil { missing = WaitList() }
+            missing!.append(element)
             fetch(IdList.id(of: element, numbering: archive.numbering), at: node, from: from)
         }
-        if missing.isEmpty {
-            sendChits(from: node, to: from, poll: poll)
-        } else {
+        if let missing {
             nodes[node].deferred.append(DeferredReply(to: Int32(from), poll: poll, waitingFor: missing, since: now))
+        } else {
+            sendChits(from: node, to: from, poll: poll)
         }
     }
 
