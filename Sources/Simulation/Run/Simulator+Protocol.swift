@@ -105,9 +105,17 @@ extension Simulator {
     /// that read's and nothing is read; otherwise it is read and converted again (the stamp
     /// moves only when the engine builds another array).
     func frontier(of node: Int) -> (count: Int, ids: IdList) {
+        // Read through the array, not a local reference: binding the node retained and
+        // released it at every chit sent.
+        let stamp = nodes[node].engine.frontierStamp
+        if stamp == nodes[node].frontierStamp { return (nodes[node].frontierCount, nodes[node].frontierList) }
+        return readFrontier(of: node, stamp: stamp)
+    }
+
+    /// `frontier(of:)` when the engine has built another frontier since the last read.
+    @inline(never)
+    private func readFrontier(of node: Int, stamp: UInt64) -> (count: Int, ids: IdList) {
         let state = nodes[node]
-        let stamp = state.engine.frontierStamp
-        if stamp == state.frontierStamp { return (state.frontierCount, state.frontierList) }
         let frontier = state.engine.preferredFrontier()
         state.frontierList = frontierLists.shared(IdList(frontier, numbering: archive.numbering))
         state.frontierRead = frontier
