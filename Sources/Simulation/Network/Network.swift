@@ -130,6 +130,7 @@ public struct Network: Sendable {
     /// Sends `bytes` from `from` to `to` at `now`: the arrival instant, or nil when the
     /// message is lost or the link is cut. The sender's uplink is occupied either way
     /// (a lost packet was still sent).
+    @inline(__always)
     public mutating func send(from: Int, to: Int, bytes: Int, at now: SimInstant) -> SimInstant? {
         var departure = now
         if nanosPerByte > 0 {

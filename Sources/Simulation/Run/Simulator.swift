@@ -238,7 +238,7 @@ public final class Simulator {
     // MARK: - CPU and sending
 
     /// Queues `ns` of work on `node`'s CPU; returns when the node is done with it.
-    @discardableResult
+    @discardableResult @inline(__always)
     func charge(_ node: Int, _ ns: Int64) -> SimInstant {
         let ns = throttled(node, ns)
         let start = max(now, nodes[node].cpuFreeAt)
