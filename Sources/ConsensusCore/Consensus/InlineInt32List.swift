@@ -24,6 +24,9 @@ struct InlineInt32List: RandomAccessCollection, MutableCollection, ExpressibleBy
 
     var startIndex: Int { 0 }
     var endIndex: Int { inPlace + rest.count }
+    /// The end index, read directly: the collection's default went through a generic
+    /// `distance(from:to:)` call, once per processing vertex in every vote pass.
+    var count: Int { endIndex }
 
     /// An element in place is there when its place is not empty, so reading or writing one
     /// checks that place, not the count (which reads the array's).
