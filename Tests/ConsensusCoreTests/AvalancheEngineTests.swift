@@ -30,6 +30,16 @@ struct AvalancheEngineTests {
         #expect(!e.isProcessing(transaction: t1.id))
     }
 
+    @Test func aPollThatDecidesNothingReportsNoDecisions() throws {
+        var e = engine()
+        let v1 = vertex(on: [genesis], [tx(spending: [1], nonce: 1)])
+        try e.add(v1)
+        for _ in 1..<smallParameters.beta { #expect(e.recordPollDecided(ChitGroups(chits(5, v1))) == nil) }
+        let last = e.recordPollDecided(ChitGroups(chits(5, v1)))
+        #expect(try #require(last).acceptedVertices.map(\.id) == [v1.id])
+        #expect(e.recordPollDecided(ChitGroups(chits(5, v1))) == nil)     // nothing left to decide
+    }
+
     @Test func unsuccessfulPollsPreventAcceptance() throws {
         var e = engine()
         let v1 = vertex(on: [genesis], [tx(spending: [1], nonce: 1)])

@@ -359,6 +359,13 @@ public struct AvalancheEngine: Sendable {
     /// Applies one poll's answers, grouped: each distinct chit votes once, with the number
     /// of responders that sent it as its weight.
     public mutating func recordPoll(_ answers: ChitGroups) -> Decisions {
+        recordPollDecided(answers) ?? Decisions()
+    }
+
+    /// `recordPoll(_:)`, with nil when the poll finalized no conflict set, as most do: a
+    /// caller that records polls by the million skips making and destroying the empty
+    /// decisions (five arrays).
+    public mutating func recordPollDecided(_ answers: ChitGroups) -> Decisions? {
         pollEpoch &+= 1
         touchedRecords.removeAll(keepingCapacity: true)
         touchedSets.removeAll(keepingCapacity: true)
@@ -374,7 +381,7 @@ public struct AvalancheEngine: Sendable {
         // exactly when it had no strongly preferred child, as it is now among the accepted
         // leaves, and the accepted leaves it replaces were buried under it.
         if preferenceChanged { dropCachedFrontier() }
-        guard !finalized.isEmpty else { return Decisions() }
+        guard !finalized.isEmpty else { return nil }
         if finalized.count > 1 { finalized.sort { sets[Int($0)].sequence < sets[Int($1)].sequence } }
         for setIndex in finalized { decide(set: setIndex) }
         liveSets.removeAll { sets[Int($0)].vacant || sets[Int($0)].decided }

@@ -330,9 +330,10 @@ extension Simulator {
         var groups = ChitGroups()
         swap(&groups, &chitScratch)
         answers.fill(&groups, numbering: archive.numbering)
-        let decisions = nodes[node].engine.recordPoll(groups)
+        let decided = nodes[node].engine.recordPollDecided(groups)
         swap(&groups, &chitScratch)
         nodes[node].pollsRecorded += 1
+        guard let decisions = decided else { return }
         apply(decisions, at: node)
         if !decisions.acceptedVertices.isEmpty || !decisions.rejectedVertices.isEmpty { issueWaiting(node) }
     }
