@@ -265,13 +265,13 @@ extension Simulator {
     }
 
     private func receiveChits(at node: Int, from: Int, poll: UInt32, chit: IdList) {
-        // Chits name what the peer prefers: fetch what this node has not seen yet.
-        let state = nodes[node]
-        guard let index = state.pollIndex(of: poll) else {
+        // Chits name what the peer prefers: fetch what this node has not seen yet. (The node
+        // is read through the array: bound to a local, it was retained and released per chit.)
+        guard let index = nodes[node].pollIndex(of: poll) else {
             _ = fetchUnheld(chit, at: node, from: from)      // a late answer still tells of vertices
             return
         }
-        let open = state.polls[index]
+        let open = nodes[node].polls[index]
         let group = open.add(answer: chit)
         if !open.isHeld(group: group) { open.noteHeld(group: group, fetchUnheld(chit, at: node, from: from)) }
         if reputation != nil {
