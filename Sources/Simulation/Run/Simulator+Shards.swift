@@ -239,7 +239,7 @@ struct MailList: ~Copyable {
     private var arrivals: UnsafeMutablePointer<SimInstant>
     private var events: UnsafeMutablePointer<SimEvent>
     private var capacity: Int
-    private(set) var count = 0
+    private var count = 0
 
     init(capacity: Int = 1_024) {
         self.capacity = capacity
@@ -252,8 +252,6 @@ struct MailList: ~Copyable {
         arrivals.deallocate()
         events.deallocate()
     }
-
-    var isEmpty: Bool { count == 0 }
 
     @inline(__always)
     mutating func append(_ event: consuming SimEvent, arrival: SimInstant) {
