@@ -132,7 +132,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     }
 
     /// A uniformly distributed `Double` in `[0, 1)`, a multiple of 2^-53 built from the top 53 bits.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func nextDouble() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }

@@ -140,9 +140,7 @@ public struct Network: Sendable {
         }
         if isLost(from: from, to: to) || isCut(from: from, to: to) { return nil }
         let base = baseLatency(from, to)
-        // `nextDouble()` written out: the call was a sixth of the function's instructions.
-        let draw = Double(random.next() >> 11) * 0x1p-53
-        var latency = Double(base.nanoseconds) * (1 + options.jitter * draw)
+        var latency = Double(base.nanoseconds) * (1 + options.jitter * random.nextDouble())
         if !nodeLatencyFactor.isEmpty { latency *= max(nodeLatencyFactor[from], nodeLatencyFactor[to]) }
         return departure + SimDuration(nanoseconds: Int64(latency))
     }
