@@ -32,7 +32,7 @@ release: deps
 
 ## release-pgo: the release build optimised with a profile of training runs (profile-guided
 ## optimisation; about three times as long to build, same digests, fewer instructions per
-## event): .build/pgo/use/release/cretoscale. bench-sim uses it.
+## event): .build/pgo/use/release/cretoscale. bench-sim and scenarios-full use it.
 release-pgo: deps
 	@scripts/build-pgo.sh
 
@@ -80,9 +80,10 @@ baseline: release
 ## scenarios-full: the whole catalogue (scenarios/*.json) at the test plan's sizes and
 ## durations into results/cretoscale.db (DB=... to change). Takes hours per file and months
 ## in all: a 1,000-node Local scenario simulates one second in about 16 s of wall time
-## (see scenarios/README.md). RUN_ARGS="--duration 15m" shortens every run.
-scenarios-full: release
-	@DB="$(or $(DB),results/cretoscale.db)" RUN_ARGS="$(RUN_ARGS)" scripts/run-scenarios.sh full
+## (see scenarios/README.md). RUN_ARGS="--duration 15m" shortens every run. Uses the
+## profile-optimised build (release-pgo).
+scenarios-full: release-pgo
+	@CRETOSCALE=$(PGO_BIN) DB="$(or $(DB),results/cretoscale.db)" RUN_ARGS="$(RUN_ARGS)" scripts/run-scenarios.sh full
 
 ## byzantine-grid: the CT-003 grid (0/10/20/30/33 % × each behaviour) at a reduced scale,
 ## printed as a Markdown table (throughput, latency, safety, liveness, detection).
