@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SWIFT=${SWIFT:-swift}
-toolchain=$(dirname "$(readlink -f "$(command -v swiftc)")")
+toolchain=$(dirname "$(readlink -f "$(command -v "$SWIFT")")")
 profdata="$toolchain/llvm-profdata"
 runtime="$toolchain/../lib/swift/clang/lib/linux/libclang_rt.profile-$(uname -m).a"
 for tool in "$profdata" "$runtime"; do
@@ -28,9 +28,10 @@ raw="$work/raw"
 rm -rf "$raw" "$work/train.db"
 mkdir -p "$raw"
 
-# The swift driver does not pass the IR-level flags on, so they go to the frontend; and it
-# links the profile runtime only for its own (front-end) instrumentation, which crashes the
-# compiler's optimiser on this code, so the runtime is linked here by hand.
+# The swift driver does not pass the IR-level flags on, so they go to the frontend. The
+# driver links the profile runtime only with its own front-end instrumentation
+# (-profile-generate), whose -profile-use crashes the compiler on this code (an assertion in
+# its cold-block inference), so the runtime is linked here by hand.
 echo "build-pgo: instrumented build"
 $SWIFT build -c release --scratch-path "$work/train" \
     -Xswiftc -Xfrontend -Xswiftc "-ir-profile-generate=$PWD/$raw" \
