@@ -31,7 +31,7 @@ release: deps
 	$(RELEASE)
 
 ## release-pgo: the release build optimised with a profile of training runs (profile-guided
-## optimisation; about three times as long to build, same digests, fewer instructions per
+## optimisation; about twice as long to build, same digests, fewer instructions per
 ## event): .build/pgo/use/release/cretoscale. bench-sim and scenarios-full use it.
 release-pgo: deps
 	@scripts/build-pgo.sh

@@ -9,7 +9,8 @@
 #   4. the release build optimised with them: .build/pgo/use/release/cretoscale.
 #
 # The profile changes how the code is laid out and inlined, never what it computes: a run
-# gives the same digest with either build. Takes about three times a plain release build.
+# gives the same digest with either build. Takes about twice a plain release build (two
+# builds and the training runs).
 #
 # Environment: SWIFT (default swift). Exit status: 0 built; 1 a step failed.
 set -euo pipefail
