@@ -88,6 +88,18 @@ struct EventQueueTests {
         #expect(afterDrain == nil)
     }
 
+    @Test func aReservedSequenceOrdersAnEventAsIfScheduledWhenReserved() {
+        var queue = EventQueue<Int>()
+        let reserved = queue.reserveSequence()
+        queue.schedule(1, at: instant(2_000))
+        queue.schedule(2, at: instant(1_000))
+        queue.schedule(0, at: instant(2_000), sequence: reserved)      // before 1, scheduled earlier at its time
+        queue.schedule(3, at: instant(900_000_000), sequence: queue.reserveSequence())   // in the far ring
+        let delivered = drain(&queue)
+        #expect(delivered.map(\.1) == [2, 0, 1, 3])
+        #expect(delivered.map(\.0) == [1_000, 2_000, 2_000, 900_000_000])
+    }
+
     @Test func tiesStayFirstInFirstOutAcrossTheQueuesParts() {
         // Events at one time land in a ring bucket, in the heap beside the current bucket and
         // in the far-future heap; they must still come out in scheduling order.

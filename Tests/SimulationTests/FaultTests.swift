@@ -50,6 +50,28 @@ struct PartitionTests {
         #expect(checked > 60)
     }
 
+    @Test func pollsTimeOutThroughOneTimeoutEventPerNode() throws {
+        var options = faultOptions(seconds: 4, faults: [
+            FaultSpec(.partition(groups: [0.8, 0.2], oneWay: false), start: .seconds(1), length: .seconds(4)),
+        ])
+        options.pollTimeout = .milliseconds(300)
+        let simulator = try Simulator(options: options)
+        _ = simulator.run()
+        // Polls that sampled a cut-off peer end at their timeout, every 300 ms or so a node.
+        #expect(simulator.metrics.pollTimeouts > 24 * 3 * 2, "\(simulator.metrics.pollTimeouts) timeouts")
+        // Thousands of polls started in the last 300 ms; at most one timeout a node waits.
+        var timeouts = 0
+        var nodesWaiting = Set<Int32>()
+        while let (_, event) = simulator.queue.popNext() {
+            if case let .pollTimeout(node, _) = event {
+                timeouts += 1
+                nodesWaiting.insert(node)
+            }
+        }
+        #expect(timeouts >= 1 && timeouts <= 24)
+        #expect(timeouts == nodesWaiting.count)
+    }
+
     @Test func inAnEightyTwentySplitOnlyTheMajorityKeepsDeciding() throws {
         var options = faultOptions(seconds: 8, faults: [
             FaultSpec(.partition(groups: [0.8, 0.2], oneWay: false), start: .seconds(2), length: .seconds(4)),

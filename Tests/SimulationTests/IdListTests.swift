@@ -87,8 +87,8 @@ struct IdListTests {
         var random = Xoshiro256StarStar(seed: 5)
         var settledSome = false
         for round in 0..<100 {
-            let numbered = PollState(id: 1, expected: 20, timeout: EventTicket(sequence: 1, time: .zero))
-            let whole = PollState(id: 1, expected: 20, timeout: EventTicket(sequence: 1, time: .zero))
+            let numbered = PollState(id: 1, expected: 20, deadline: .zero)
+            let whole = PollState(id: 1, expected: 20, deadline: .zero)
             for _ in 0..<20 {
                 let chit: [Hash256] = random.nextBelow(3) == 0
                     ? ids.filter { _ in random.nextBelow(2) == 0 } : Array(ids.prefix(Int(random.nextBelow(3)) + 1))
@@ -117,8 +117,8 @@ struct IdListTests {
         let (ids, numbering) = vertices(count: 40)
         let numberedIds = ids.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
         let none = VertexNumbering()
-        let numbered = PollState(id: 1, expected: 20, timeout: EventTicket(sequence: 1, time: .zero))
-        let whole = PollState(id: 1, expected: 20, timeout: EventTicket(sequence: 1, time: .zero))
+        let numbered = PollState(id: 1, expected: 20, deadline: .zero)
+        let whole = PollState(id: 1, expected: 20, deadline: .zero)
         // Thirteen answers for the first vertex alone (the tally is built at the thirteenth),
         // then answers naming it and sixteen more: the fourteenth moves the first's 14 votes.
         let answers = Array(repeating: [numberedIds[0]], count: 13)

@@ -22,7 +22,7 @@ struct NodePollListTests {
         var longest = 0
         for step in 0..<1_000 {
             if model.count < 20 && (model.isEmpty || random.nextBelow(2) == 0) {
-                state.addPoll(PollState(id: next, expected: 5, timeout: EventTicket(sequence: 1, time: .zero)))
+                state.addPoll(PollState(id: next, expected: 5, deadline: .zero))
                 model.append(next)
                 next += 1
             } else {

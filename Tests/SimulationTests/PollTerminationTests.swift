@@ -15,7 +15,7 @@ struct PollTerminationTests {
 
     /// A poll of `expected` peers that has received `chits`.
     private func poll(expected: Int, _ chits: [[Hash256]]) -> PollState {
-        let poll = PollState(id: 1, expected: expected, timeout: EventTicket(sequence: 1, time: .zero))
+        let poll = PollState(id: 1, expected: expected, deadline: .zero)
         for chit in chits { _ = poll.add(answer: IdList(chit, numbering: numbering)) }
         poll.received = chits.count
         return poll
@@ -63,7 +63,7 @@ struct PollTerminationTests {
         // alone: it still counts as a vote, and a shared empty answer still as none.
         let empty = IdList([], numbering: numbering), forA = IdList([a], numbering: numbering)
         func shared(_ empties: Int, _ votes: Int) -> PollState {
-            let poll = PollState(id: 1, expected: 20, timeout: EventTicket(sequence: 1, time: .zero))
+            let poll = PollState(id: 1, expected: 20, deadline: .zero)
             for chit in Array(repeating: empty, count: empties) + Array(repeating: forA, count: votes) {
                 _ = poll.add(answer: chit)
                 poll.received += 1
@@ -92,10 +92,10 @@ struct PollTerminationTests {
         // finished poll for the next, so nothing of an earlier round may leak into a later one.
         let ids = (1...6).map { Hash256(w0: UInt64($0), w1: 0, w2: 0, w3: 0) }
         var random = Xoshiro256StarStar(seed: 11)
-        let kept = PollState(id: 0, expected: 20, timeout: EventTicket(sequence: 1, time: .zero))
+        let kept = PollState(id: 0, expected: 20, deadline: .zero)
         for round in 0..<200 {
             let (alphaPreference, alphaConfidence) = round % 2 == 0 ? (11, 15) : (13, 13)
-            kept.restart(id: UInt32(round), expected: 20, timeout: EventTicket(sequence: 1, time: .zero))
+            kept.restart(id: UInt32(round), expected: 20, deadline: .zero)
             var answered: [[Hash256]] = []
             for _ in 0..<20 {
                 // Mostly one of a few shared chits, as agreeing peers send; sometimes a random one.

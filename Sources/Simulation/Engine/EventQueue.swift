@@ -143,6 +143,31 @@ public struct EventQueue<Event>: ~Copyable {
         precondition(nanoseconds >= lastDeliveredTime, "event scheduled in the past")
         let sequence = nextSequence
         nextSequence &+= 1
+        return store(event, at: nanoseconds, sequence: sequence)
+    }
+
+    /// Takes the next insertion sequence number without scheduling anything: an event
+    /// scheduled later with it (``schedule(_:at:sequence:)``) is ordered among equal times
+    /// as if it had been scheduled now.
+    mutating func reserveSequence() -> UInt64 {
+        defer { nextSequence &+= 1 }
+        return nextSequence
+    }
+
+    /// Schedules `event` at `time` with a sequence number taken earlier by
+    /// ``reserveSequence()``, used for no other event. The key (`time`, `sequence`) must come
+    /// after the last event delivered (a precondition).
+    @discardableResult
+    mutating func schedule(_ event: consuming Event, at time: SimInstant, sequence: UInt64) -> EventTicket {
+        let nanoseconds = time.nanosecondsSinceStart
+        precondition(nanoseconds > lastDeliveredTime || (nanoseconds == lastDeliveredTime && sequence > lastDeliveredSequence),
+                     "event scheduled before the last one delivered")
+        precondition(sequence < nextSequence, "sequence number not reserved")
+        return store(event, at: nanoseconds, sequence: sequence)
+    }
+
+    @inline(__always)
+    private mutating func store(_ event: consuming Event, at nanoseconds: Int64, sequence: UInt64) -> EventTicket {
         storedCount &+= 1
         let entry = Entry(time: nanoseconds, sequence: sequence, event: consume event)
         let bucket = nanoseconds &>> widthShift
@@ -152,7 +177,7 @@ public struct EventQueue<Event>: ~Copyable {
         } else {
             fileOutsideNearWindow(consume entry, bucket: bucket)
         }
-        return EventTicket(sequence: sequence, time: time)
+        return EventTicket(sequence: sequence, time: SimInstant(nanosecondsSinceStart: nanoseconds))
     }
 
     /// Files an entry whose bucket is not in the near ring's window: at or before the current

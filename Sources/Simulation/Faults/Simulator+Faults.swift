@@ -145,7 +145,7 @@ extension Simulator {
         faults.catchingUp[node] = false
         faults.rejoinMissing[node] = []
         let home = home(of: node)
-        for poll in state.removeAllPolls() { home.queue.cancel(poll.timeout) }
+        _ = state.removeAllPolls()      // and the timeout armed for them, which `pollTimedOut` then ignores
         state.pending.removeAll()
         state.waitingOn.removeAll()
         state.requested.removeAll()

@@ -48,7 +48,14 @@ final class PollState {
     private var tallied = false
     /// Responders whose chit names at least one vertex.
     private var voters = 0
-    private(set) var timeout: EventTicket
+    /// When the poll times out if it has not ended by then.
+    private(set) var deadline: SimInstant
+    /// The event queue's sequence number reserved for the poll's timeout when it started, so
+    /// that the timeout, scheduled later if at all, is ordered among events of its time as
+    /// if scheduled then.
+    private(set) var timeoutSequence: UInt64
+    /// Whether the poll's timeout event is in the queue.
+    var timeoutScheduled = false
     /// Each answer in arrival order, who sent it, and what the poll asked about (kept only
     /// with detection on, which judges every responder).
     var chits: [[Hash256]] = []
@@ -59,20 +66,23 @@ final class PollState {
     /// (Last: every answer reads the fields above, the tally only late in a poll.)
     private var tally = Tally()
 
-    init(id: UInt32, expected: Int, timeout: EventTicket) {
+    init(id: UInt32, expected: Int, deadline: SimInstant, timeoutSequence: UInt64 = 0) {
         self.id = id
         self.expected = expected
-        self.timeout = timeout
+        self.deadline = deadline
+        self.timeoutSequence = timeoutSequence
     }
 
     /// Makes this finished poll a new one, as `init` would, keeping the storage of its
     /// lists, and of its tally when small (a simulator starts a poll for each one that
     /// ends, and the lists of a new one were grown from nothing, several allocations a
     /// poll). Values copied out of it (its `answers`) keep what they hold.
-    func restart(id: UInt32, expected: Int, timeout: EventTicket) {
+    func restart(id: UInt32, expected: Int, deadline: SimInstant, timeoutSequence: UInt64 = 0) {
         self.id = id
         self.expected = expected
-        self.timeout = timeout
+        self.deadline = deadline
+        self.timeoutSequence = timeoutSequence
+        timeoutScheduled = false
         received = 0
         answers.removeAll()
         tally.restart()
@@ -340,6 +350,12 @@ final class NodeState {
     var batch: [Transaction] = []
     var batchTimerArmed = false
     var nextPoll: UInt32 = 0
+    /// The poll whose timeout comes first, when the node has one armed (see
+    /// `Simulator.armPollTimeout`): its id, deadline and reserved sequence number.
+    var timeoutPoll: UInt32 = 0
+    var timeoutAt = SimInstant.zero
+    var timeoutSequence: UInt64 = 0
+    var timeoutArmed = false
     /// The polls in flight, oldest first.
     private(set) var polls: [PollState] = []
     /// The ids of the first `pollIDs.scalarCount` polls, kept here so that an answer finds
@@ -413,8 +429,20 @@ final class NodeState {
         defer {
             polls = []
             pollCount = 0
+            timeoutArmed = false
         }
         return polls
+    }
+
+    /// The open poll whose timeout comes first: the earliest deadline, then the earliest
+    /// reserved sequence number (the poll started first).
+    var pollDueFirst: PollState? {
+        var first: PollState?
+        for poll in polls {
+            if let due = first, (due.deadline, due.timeoutSequence) <= (poll.deadline, poll.timeoutSequence) { continue }
+            first = poll
+        }
+        return first
     }
 
     /// Vertices received whose parents are not all known yet.
