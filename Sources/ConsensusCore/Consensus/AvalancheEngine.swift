@@ -62,7 +62,9 @@ public struct AvalancheEngine: Sendable {
     // Processing vertices live in slots, so the vote pass uses array indexes, not hashing.
     private var slotOf = Hash256Map<Int32>()
     private var slotVertex: [Vertex?] = []
-    private var slotParents: [[Int32]] = []          // processing parents only
+    /// Processing parents only: usually one or two, kept in place (an array each was a
+    /// storage of its own, read from memory at every vote pass).
+    private var slotParents: [InlineInt32List] = []
     /// Transaction records, in vertex order: usually one, kept in place.
     private var slotTransactions: [InlineInt32List] = []
     /// The chits reaching each slot during a vote pass; zero between passes.
@@ -295,12 +297,12 @@ public struct AvalancheEngine: Sendable {
         } else {
             slot = Int32(slotVertex.count)
             slotVertex.append(vertex)
-            slotParents.append([])
+            slotParents.append(InlineInt32List())
             slotTransactions.append([])
             slotMask.append(0)
             slotDoomed.append(false)
         }
-        slotParents[Int(slot)] = []
+        slotParents[Int(slot)] = InlineInt32List()
         slotOf[vertex.id] = slot
         processingOrder.append(slot)
         return slot
@@ -690,7 +692,7 @@ public struct AvalancheEngine: Sendable {
         let s = Int(slot)
         slotOf[id] = nil
         slotVertex[s] = nil
-        slotParents[s] = []
+        slotParents[s] = InlineInt32List()
         slotTransactions[s] = []
         slotDoomed[s] = false
         freeSlots.append(slot)
