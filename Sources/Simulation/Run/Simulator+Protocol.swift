@@ -1,4 +1,3 @@
-import Glibc
 import ConsensusCore
 
 /// The node protocol, as avalanchego runs Avalanche: push queries for new vertices,
@@ -354,7 +353,6 @@ extension Simulator {
     /// vertex is added; the poll's slot is free at once either way.
     private func finishPoll(_ node: Int, _ index: Int) {
         let poll = nodes[node].removePoll(at: index)
-        if traceOn { print("FP", now.nanoseconds, node, poll.id, poll.received) }
         notePoll(poll, at: node)
         // A group found wholly held when it arrived is held still (holding only grows).
         var missing = WaitList()
@@ -460,5 +458,3 @@ extension Simulator {
         }
     }
 }
-
-nonisolated(unsafe) let traceOn = getenv("TRACE") != nil
