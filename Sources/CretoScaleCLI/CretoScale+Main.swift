@@ -2,11 +2,14 @@ import ArgumentParser
 
 extension CretoScale {
     /// Parses the command line, runs the chosen subcommand and exits with a code from ``ExitStatus``.
+    /// First, where the kernel offers them, the process starts itself again with huge pages
+    /// for its heap (see `HugePages`).
     ///
     /// Replaces ArgumentParser's `main()` so that a usage error (unknown flag, missing or bad
     /// argument) exits with 2, as every other bad input does, instead of 64; help and `--version`
     /// still print on stdout and exit with 0.
     public static func main() {
+        HugePages.restartWithHugePagesIfUseful()
         var command: any ParsableCommand
         do {
             command = try parseAsRoot(Array(CommandLine.arguments.dropFirst()))

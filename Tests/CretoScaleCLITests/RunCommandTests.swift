@@ -121,6 +121,19 @@ struct RunCommandTests {
         #expect(sharded.digest == shardedAgain.digest)
         #expect(sharded.digest != first.digest)
         #expect(sharded.overrides["shards"] == "2")
+
+        // Without huge pages for the heap (the tool otherwise starts itself again with them
+        // where the kernel offers them), and with another tunable set: the same runs.
+        for tunables in ["glibc.malloc.hugetlb=0", "glibc.malloc.perturb=0"] {
+            for extra in [[String](), ["--shards", "2"]] {
+                let result = try Tool.run(["run", file, "--db", database] + extra, in: scratch.url,
+                                          environment: ["GLIBC_TUNABLES": tunables])
+                try #require(result.status == 0, "\(tunables) \(extra): \(result.stderr)")
+            }
+        }
+        for (run, expected) in [("6", first), ("7", sharded), ("8", first), ("9", sharded)] {
+            #expect(try Self.shown(run, database: database, in: scratch).digest == expected.digest, "run \(run)")
+        }
     }
 
     @Test func unmetCriterionExitsOneAndIsRecordedAsFailed() throws {
