@@ -7,12 +7,12 @@ import Glibc
 /// A large run's nodes, polls and event queue are tens to thousands of megabytes of heap
 /// that every event reads at random. In 4 KiB pages that is far more pages than the
 /// processor's translation buffers hold, and an event's reads missed them as well as the
-/// caches: on 1,000 LAN nodes in one queue, 2 MiB pages made the same run 13 % faster
-/// (README, Benchmarks). So before anything else the process starts itself again with
-/// `glibc.malloc.hugetlb=1` (the allocator advises the kernel to back its heap with huge
-/// pages) and `glibc.malloc.arena_max=1` (every thread allocates from that one heap; a
-/// shard's thread otherwise gets an arena of its own, which the advice does not reach).
-/// Nothing simulated depends on where memory lies: the runs are the same.
+/// caches: with 2 MiB pages 1,000 LAN nodes run in about 0.96 of the time, and reference
+/// run (b) in 0.9 (README, Benchmarks). So before anything else the process starts itself
+/// again with `glibc.malloc.hugetlb=1` (the allocator advises the kernel to back its heap
+/// with huge pages) and `glibc.malloc.arena_max=1` (every thread allocates from that one
+/// heap; a shard's thread otherwise gets an arena of its own, which the advice did not
+/// reach). Nothing simulated depends on where memory lies: the runs are the same.
 ///
 /// It does nothing when `GLIBC_TUNABLES` already names either tunable (set
 /// `GLIBC_TUNABLES=glibc.malloc.hugetlb=0` to run without huge pages), when the kernel
