@@ -17,8 +17,9 @@ import Glibc
 /// It does nothing when `GLIBC_TUNABLES` already names either tunable (set
 /// `GLIBC_TUNABLES=glibc.malloc.hugetlb=0` to run without huge pages), when the kernel
 /// does not offer transparent huge pages to a process that asks (`madvise` or `always`
-/// in `/sys/kernel/mm/transparent_hugepage/enabled`), or when the new start fails (the
-/// process then goes on as it is).
+/// in `/sys/kernel/mm/transparent_hugepage/enabled`), under valgrind (whose tools would
+/// lose the process at the new start: they follow no exec by default), or when the new
+/// start fails (the process then goes on as it is).
 enum HugePages {
     static let variable = "GLIBC_TUNABLES"
     static let tunables = "glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1"
@@ -29,6 +30,7 @@ enum HugePages {
         if let current, current.contains("glibc.malloc.hugetlb") || current.contains("glibc.malloc.arena_max") {
             return
         }
+        if let preload = getenv("LD_PRELOAD"), String(cString: preload).contains("vgpreload") { return }
         guard kernelOffersHugePages() else { return }
         let value = current.map { $0.isEmpty ? tunables : $0 + ":" + tunables } ?? tunables
         guard setenv(variable, value, 1) == 0 else { return }
