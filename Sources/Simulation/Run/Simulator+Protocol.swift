@@ -331,19 +331,19 @@ extension Simulator {
         let state = nodes[node]
         let index = state.pollIndex(of: poll)
         if let index { state.polls[index].timeoutScheduled = false }
-        guard state.alive, state.timeoutArmed, state.timeoutPoll == poll, state.timeoutAt == now, let index else {
-            events -= 1
-            if state.alive && state.timeoutArmed && state.timeoutPoll == poll && state.timeoutAt == now {
-                state.timeoutArmed = false
-                if let next = state.pollDueFirst { armPollTimeout(node, for: next) }
-            }
+        guard state.alive, state.timeoutArmed, state.timeoutPoll == poll, state.timeoutAt == now else {
+            events -= 1     // superseded, or the node crashed since
             return
         }
-        // Still armed while the poll finishes, so that the polls it starts leave the arming
-        // to the end of this event.
-        releaseBlockedVotes(at: node, added: AddedVertices())
-        metrics.pollTimeouts += 1
-        finishPoll(node, index)
+        if let index {
+            // Still armed while the poll finishes, so that the polls it starts leave the
+            // arming to the end of this event.
+            releaseBlockedVotes(at: node, added: AddedVertices())
+            metrics.pollTimeouts += 1
+            finishPoll(node, index)
+        } else {
+            events -= 1     // the poll ended early: the event only moves the arming on
+        }
         state.timeoutArmed = false
         if let next = state.pollDueFirst { armPollTimeout(node, for: next) }
     }
