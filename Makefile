@@ -45,25 +45,23 @@ bench: release
 	$(BIN) bench
 
 ## bench-sim: the simulator's own speed on two reference runs (long: minutes to hours).
-## Prints sim.events, sim.eventsPerSecond, sim.speedup (simulated ÷ wall) and sim.rssMB.
-## Run (b) stops at its targets (BENCH_SIM_B_LIMITS, default 5 minutes and 4 GiB) and then
-## says how far it got. BENCH_SIM_DURATION=10s shortens both runs (each has a 5 s warm-up).
-## BENCH_SIM_SHARDS (default 2, this machine's cores) splits the nodes over that many threads.
-## Runs the profile-optimised build (release-pgo); BENCH_SIM_BUILD=release for the plain one.
+## Runs each BENCH_SIM_RUNS times (default 3) and prints every run's sim.events,
+## sim.eventsPerSecond, sim.wallSeconds, sim.speedup (simulated ÷ wall) and sim.rssMB, then
+## the median of each. Run (b) stops at its targets (BENCH_SIM_B_LIMITS, default 5 minutes
+## and 4 GiB) and then says how far it got. BENCH_SIM_DURATION=10s shortens both runs (each
+## has a 5 s warm-up). BENCH_SIM_SHARDS (default 2, this machine's cores) splits the nodes
+## over that many threads. Runs the profile-optimised build (release-pgo);
+## BENCH_SIM_BUILD=release for the plain one.
 BENCH_SIM_DURATION ?=
 BENCH_SIM_B_LIMITS ?= --wall-limit 5m --memory-limit 4GiB
 BENCH_SIM_SHARDS ?= 2
+BENCH_SIM_RUNS ?= 3
 BENCH_SIM_BUILD ?= release-pgo
 SIM_BIN = $(if $(filter release-pgo,$(BENCH_SIM_BUILD)),$(PGO_BIN),$(BIN))
 bench-sim: $(BENCH_SIM_BUILD)
-	@echo "build: $(SIM_BIN)"; db=$$(mktemp -d)/bench-sim.db; \
-	for f in scenarios/bench/sim-a-lan-1000.json scenarios/bench/sim-b-wan-10000.json; do \
-		limits=""; case $$f in *sim-b-*) limits="$(BENCH_SIM_B_LIMITS)";; esac; \
-		echo "$$f"; \
-		if $(SIM_BIN) run $$f --db $$db --shards $(BENCH_SIM_SHARDS) $(if $(BENCH_SIM_DURATION),--duration $(BENCH_SIM_DURATION)) $$limits > /dev/null; then \
-			$(SIM_BIN) show latest --db $$db | grep -E '^ *(sim\.(events|eventsPerSecond|speedup|rssMB|wallSeconds)) '; \
-		fi; \
-	done
+	@BENCH_SIM_DURATION="$(BENCH_SIM_DURATION)" BENCH_SIM_B_LIMITS="$(BENCH_SIM_B_LIMITS)" \
+		BENCH_SIM_SHARDS="$(BENCH_SIM_SHARDS)" BENCH_SIM_RUNS="$(BENCH_SIM_RUNS)" \
+		scripts/bench-sim.sh $(SIM_BIN)
 
 ## scenarios: the CI set (scenarios/ci, about 3 minutes): every scenario must meet its
 ## expectation and no deterministic metric may be more than TOLERANCE % (default 10) worse
