@@ -37,9 +37,10 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: hotPathSettings + vectorSettings
         ),
+        .target(name: "CacheHints"),
         .target(
             name: "Simulation",
-            dependencies: ["ConsensusCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["ConsensusCore", "CacheHints", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: hotPathSettings
         ),
         .target(name: "Scenarios", dependencies: ["Simulation", "ConsensusCore"]),

@@ -100,6 +100,24 @@ struct EventQueueTests {
         #expect(delivered.map(\.0) == [1_000, 2_000, 2_000, 900_000_000])
     }
 
+    @Test func theEventsAheadAreShownInTheOrderTheyCome() {
+        // Forty events in one bucket, scheduled in random order; once the bucket is sorted
+        // (at the first pop), each place ahead shows the event that comes there.
+        var queue = EventQueue<Int>()
+        var random = Xoshiro256StarStar(seed: 3)
+        var times = (0..<40).map { 10_000_000 + 100 * Int64($0) }
+        for index in times.indices.reversed() { times.swapAt(index, Int(random.nextBelow(UInt64(index + 1)))) }
+        for time in times { queue.schedule(Int(time), at: instant(time)) }
+        #expect(queue.withUpcomingEvent(ahead: 0) { event in copy event } == nil)      // nothing sorted yet
+        #expect(queue.popNext()?.event == 10_000_000)
+        let rest = times.sorted().dropFirst().map { Int($0) }
+        for distance in rest.indices {
+            #expect(queue.withUpcomingEvent(ahead: distance) { event in copy event } == rest[distance])
+        }
+        #expect(queue.withUpcomingEvent(ahead: rest.count) { event in copy event } == nil)
+        #expect(drain(&queue).map(\.1) == rest)
+    }
+
     @Test func tiesStayFirstInFirstOutAcrossTheQueuesParts() {
         // Events at one time land in a ring bucket, in the heap beside the current bucket and
         // in the far-future heap; they must still come out in scheduling order.

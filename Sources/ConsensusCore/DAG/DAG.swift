@@ -173,6 +173,15 @@ public struct DAG: Sendable {
     @inlinable @inline(__always)
     public func hasHeldBit(number: UInt32) -> Bool { held.contains(number) }
 
+    /// Where the held bits of the newest numbers lie, the ones most tests read: for a cache
+    /// hint, never to be read through (nil while there are none).
+    @inlinable
+    public var newestHeldBitsAddress: UnsafeRawPointer? {
+        held.members.withUnsafeBufferPointer { bits in
+            bits.isEmpty ? nil : UnsafeRawPointer(bits.baseAddress! + (bits.count - 1))
+        }
+    }
+
     /// The rest of `contains(number:)`: whether the vertex numbered `number` is held though
     /// its bit is not set.
     @inlinable @inline(__always)

@@ -208,6 +208,15 @@ struct CalendarRing<Event>: ~Copyable {
         run[runHead].precedes(other)
     }
 
+    /// Calls `body` with the event `distance` places after the run's first, if the run
+    /// holds one there, and returns what it returns.
+    @inline(__always)
+    func withRunEntry<R>(ahead distance: Int, _ body: (borrowing Event) -> R?) -> R? {
+        let index = runHead &+ distance
+        guard index < runCount else { return nil }
+        return body(run[index].event)
+    }
+
     /// Removes and returns the run's first entry; `hasRun` must be true.
     @inline(__always)
     mutating func removeRunFirst() -> Entry {

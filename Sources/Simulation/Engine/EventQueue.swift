@@ -254,6 +254,15 @@ public struct EventQueue<Event>: ~Copyable {
         }
     }
 
+    /// Calls `body` with an event likely to come `distance` events after the next one (the
+    /// sorted bucket being drained is read; an event scheduled meanwhile may come first),
+    /// when there is one to read. For hints only: what comes next is what ``popNext()``
+    /// returns.
+    @inline(__always)
+    func withUpcomingEvent<R>(ahead distance: Int, _ body: (borrowing Event) -> R?) -> R? {
+        ring.withRunEntry(ahead: distance, body)
+    }
+
     /// The time of the event ``popNext()`` would return next, or `nil` if none is pending.
     ///
     /// Cancelled events in front of it are discarded on the way, which is why this mutates;

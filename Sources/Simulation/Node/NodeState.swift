@@ -152,6 +152,9 @@ extension PollState {
         return partial + pending >= alpha
     }
 
+    /// Where the answers' groups lie: for a cache hint, never read through.
+    var answersAddress: UnsafeRawPointer? { answers.groups.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
+
     /// Whether the node held every vertex of distinct chit `group` when last checked.
     func isHeld(group: Int) -> Bool { answers.groups[group].held }
 
@@ -401,10 +404,34 @@ final class NodeState {
     /// Where poll `id` is in `polls`, if it is still in flight.
     @inline(__always)
     func pollIndex(of id: UInt32) -> Int? {
+        if let index = nearPollIndex(of: id) { return index }
         let near = min(pollCount, pollIDs.scalarCount)
-        for index in 0..<near where pollIDs[index] == id { return index }
         guard pollCount > near else { return nil }
         return polls[near...].firstIndex { $0.id == id }
+    }
+
+    /// Where poll `id` is in `polls` if it is among the first `pollIDs.scalarCount`, found
+    /// without reading the list.
+    @inline(__always)
+    private func nearPollIndex(of id: UInt32) -> Int? {
+        let near = min(pollCount, pollIDs.scalarCount)
+        for index in 0..<near where pollIDs[index] == id { return index }
+        return nil
+    }
+
+    // Addresses for cache hints (`Simulator.prefetchUpcoming`), never read through.
+
+    /// Where the list of polls lies.
+    var pollsAddress: UnsafeRawPointer? { polls.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
+
+    /// Where poll `id` lies, if it is among the first few in flight.
+    func pollAddress(of id: UInt32) -> UnsafeRawPointer? {
+        nearPollIndex(of: id).map { UnsafeRawPointer(Unmanaged.passUnretained(polls[$0]).toOpaque()) }
+    }
+
+    /// Where the answers of poll `id` lie, if it is among the first few in flight.
+    func pollAnswersAddress(of id: UInt32) -> UnsafeRawPointer? {
+        nearPollIndex(of: id).flatMap { polls[$0].answersAddress }
     }
 
     func addPoll(_ poll: PollState) {

@@ -139,6 +139,7 @@ extension Simulator {
         while let (time, event) = queue.popNext(before: bound) {
             now = time
             events += 1
+            prefetchUpcoming()
             handle(consume event)
         }
     }

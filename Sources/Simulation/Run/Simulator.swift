@@ -200,6 +200,7 @@ public final class Simulator {
             if time > end { break }      // a message it carried stays in flight
             now = time
             events += 1
+            prefetchUpcoming()
             handle(consume event)
             if events == nextReport {
                 nextReport += progressEvery
