@@ -52,9 +52,10 @@ for file in scenarios/bench/sim-a-lan-1000.json scenarios/bench/sim-b-wan-10000.
         code=$?
         if [ "$code" -eq 0 ]; then
             "$BIN" show latest --db "$db" \
-                | awk '$1 ~ /^sim\.(events|eventsPerSecond|wallSeconds|speedup|rssMB)$/ { print $1, $2 }' > "$work/run"
+                | awk '$1 ~ /^(sim\.(events|eventsPerSecond|wallSeconds|speedup|rssMB)|digest)$/ { print $1, $2 }' > "$work/run"
             printf '  run %d:' "$run"
-            awk '{ printf " %s %s", $1, $2 } END { print "" }' "$work/run"
+            # The digest shortened, last: the same scenario and seed give the same digest.
+            awk '$1 != "digest" { printf " %s %s", $1, $2 } $1 == "digest" { d = substr($2, 1, 16) } END { print " digest " d "…" }' "$work/run"
             cat "$work/run" >> "$work/figures"
         elif stopped=$(cat "$work/out" "$work/err" | grep -m1 ': stopped at the '); then
             echo "  run $run: ${stopped#*: }"
