@@ -47,11 +47,11 @@ bench: release
 ## bench-sim: the simulator's own speed on two reference runs (long: minutes to hours).
 ## Runs each BENCH_SIM_RUNS times (default 3) and prints every run's sim.events,
 ## sim.eventsPerSecond, sim.wallSeconds, sim.speedup (simulated ÷ wall), sim.rssMB and
-## digest, then the median of each figure. Run (b) stops at its targets (BENCH_SIM_B_LIMITS, default 5 minutes
-## and 4 GiB) and then says how far it got. BENCH_SIM_DURATION=10s shortens both runs (each
-## has a 5 s warm-up). BENCH_SIM_SHARDS (default 2, this machine's cores) splits the nodes
-## over that many threads. Runs the profile-optimised build (release-pgo);
-## BENCH_SIM_BUILD=release for the plain one.
+## digest, then the median of each figure. Run (b) stops at its targets (BENCH_SIM_B_LIMITS,
+## default 5 minutes and 4 GiB) and then says how far it got. BENCH_SIM_DURATION=10s
+## shortens both runs (each has a 5 s warm-up). BENCH_SIM_SHARDS (default 2, this machine's
+## cores) splits the nodes over that many threads. Runs the profile-optimised build
+## (release-pgo); BENCH_SIM_BUILD=release for the plain one.
 BENCH_SIM_DURATION ?=
 BENCH_SIM_B_LIMITS ?= --wall-limit 5m --memory-limit 4GiB
 BENCH_SIM_SHARDS ?= 2
