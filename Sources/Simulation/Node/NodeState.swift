@@ -405,9 +405,8 @@ final class NodeState {
     @inline(__always)
     func pollIndex(of id: UInt32) -> Int? {
         if let index = nearPollIndex(of: id) { return index }
-        let near = min(pollCount, pollIDs.scalarCount)
-        guard pollCount > near else { return nil }
-        return polls[near...].firstIndex { $0.id == id }
+        guard pollCount > pollIDs.scalarCount else { return nil }
+        return polls[pollIDs.scalarCount...].firstIndex { $0.id == id }
     }
 
     /// Where poll `id` is in `polls` if it is among the first `pollIDs.scalarCount`, found
