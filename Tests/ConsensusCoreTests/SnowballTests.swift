@@ -67,6 +67,31 @@ struct SnowballTests {
         #expect(sb.preference == choice(2))
     }
 
+    /// The engine keeps Snowball over 4-byte numbers of its choices: the same polls over
+    /// numbers and over ids must leave the same state, choice for choice.
+    @Test func numberedChoicesBehaveAsIds() {
+        var rng = TestGenerator(seed: 11)
+        let p = ConsensusParameters(k: 6, alphaPreference: 4, alphaConfidence: 5, beta: 8, concurrentRepolls: 1)
+        for _ in 0..<200 {
+            var byID = Snowball(initial: choice(1))
+            var byNumber = SnowballState<UInt32>(initial: 1)
+            for _ in 0..<30 {
+                let pick = UInt32(1 + PeerSampling.uniform(below: 3, using: &rng))
+                let votes = PeerSampling.uniform(below: 7, using: &rng)
+                if votes == 0 {
+                    byID.recordUnsuccessfulPoll()
+                    byNumber.recordUnsuccessfulPoll()
+                } else {
+                    byID.recordPoll(votes: votes, choice: choice(UInt64(pick)), parameters: p)
+                    byNumber.recordPoll(votes: votes, choice: pick, parameters: p)
+                }
+                #expect(byNumber.mapChoices { choice(UInt64($0)) } == byID)
+                #expect(choice(UInt64(byNumber.preference)) == byID.preference)
+                #expect(byNumber.strength(of: 3) == byID.strength(of: choice(3)))
+            }
+        }
+    }
+
     @Test func parameterRules() throws {
         try ConsensusParameters.avalanchego.validate()
         try ConsensusParameters(k: 30, alphaPreference: 24, alphaConfidence: 24, beta: 20, concurrentRepolls: 4).validate()

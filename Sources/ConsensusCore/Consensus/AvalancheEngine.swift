@@ -87,6 +87,10 @@ public struct AvalancheEngine: Sendable {
         var carrier: Vertex?
         var position: Int32
         var undecidedSets: Int32
+        /// The name its conflict sets' Snowball instances know it by: the engine's count of
+        /// registrations, never reused while any set that could hold it lives (it wraps after
+        /// 2^32 registrations, far beyond any set's lifetime).
+        var serial: UInt32
         /// Processing vertices carrying it; empty while orphaned.
         var slots: InlineInt32List
         var sets: InlineInt32List
@@ -98,11 +102,12 @@ public struct AvalancheEngine: Sendable {
         /// The transaction.
         var transaction: Transaction { carrier!.transactions[Int(position)] }
 
-        static let vacantEntry = TransactionRecord(id: .zero, carrier: nil, position: 0, undecidedSets: 0,
+        static let vacantEntry = TransactionRecord(id: .zero, carrier: nil, position: 0, undecidedSets: 0, serial: 0,
                                                    slots: [], sets: [], vacant: true)
     }
 
     private var recordOf = Hash256Map<Int32>()
+    private var nextSerial: UInt32 = 0
     private var records: [TransactionRecord] = []
     /// The chits reaching each transaction record during a vote pass; zero between passes.
     private var recordMask: [UInt64] = []
@@ -117,7 +122,9 @@ public struct AvalancheEngine: Sendable {
         var sequence: UInt64
         var choices: InlineInt32List     // transaction records
         var pollVotes: InlineInt32List = []
-        var snowball: Snowball
+        /// Choices named by their records' serials: a record index may be reused while the
+        /// set still remembers a choice that has left it.
+        var snowball: SnowballState<UInt32>
         var decided = false
         /// Whether the entry is unused (released), its fields meaningless.
         var vacant = false
@@ -127,7 +134,7 @@ public struct AvalancheEngine: Sendable {
         /// that a poll costs what it touches, not every undecided set.
         var lastPolled: UInt32
 
-        static let vacantEntry = ConflictSet(input: 0, sequence: 0, choices: [], snowball: Snowball(initial: .zero),
+        static let vacantEntry = ConflictSet(input: 0, sequence: 0, choices: [], snowball: SnowballState(initial: 0),
                                              vacant: true, lastPolled: 0)
     }
 
@@ -192,13 +199,16 @@ public struct AvalancheEngine: Sendable {
     /// Whether `id` is a processing transaction.
     public func isProcessing(transaction id: Hash256) -> Bool { recordOf[id] != nil }
 
-    /// The Snowball state of the conflict set of `input`, while it is undecided.
+    /// The Snowball state of the conflict set of `input`, while it is undecided. A choice
+    /// that has left the set (rejected through another input) appears as the zero id.
     public func snowball(for input: InputID) -> Snowball? {
         guard let index = setOf[input], !sets[Int(index)].vacant else { return nil }
         let set = sets[Int(index)]
         var snowball = set.snowball
         if set.lastPolled != pollEpoch { snowball.recordUnsuccessfulPoll() }    // polls it missed
-        return snowball
+        return snowball.mapChoices { serial in
+            set.choices.first { records[Int($0)].serial == serial }.map { records[Int($0)].id } ?? .zero
+        }
     }
 
     /// The transaction `input` was decided for, while remembered.
@@ -310,8 +320,10 @@ public struct AvalancheEngine: Sendable {
 
     private mutating func register(_ tx: Transaction, carriedBy vertex: Vertex, at position: Int, slot: Int32) -> Int32 {
         let index: Int32
+        let serial = nextSerial
+        nextSerial &+= 1
         let record = TransactionRecord(id: tx.id, carrier: vertex, position: Int32(position),
-                                       undecidedSets: Int32(tx.inputs.count), slots: [slot], sets: [])
+                                       undecidedSets: Int32(tx.inputs.count), serial: serial, slots: [slot], sets: [])
         if let reused = freeRecords.popLast() {
             index = reused
             records[Int(index)] = record
@@ -331,7 +343,7 @@ public struct AvalancheEngine: Sendable {
                 memberships.append(setIndex)
             } else {
                 let set = ConflictSet(input: input, sequence: setSequence, choices: [index], pollVotes: [0],
-                                      snowball: Snowball(initial: tx.id), lastPolled: pollEpoch)
+                                      snowball: SnowballState(initial: serial), lastPolled: pollEpoch)
                 setSequence += 1
                 let setIndex: Int32
                 if let reused = freeSets.popLast() {
@@ -385,7 +397,16 @@ public struct AvalancheEngine: Sendable {
         if preferenceChanged { dropCachedFrontier() }
         guard !finalized.isEmpty else { return nil }
         if finalized.count > 1 { finalized.sort { sets[Int($0)].sequence < sets[Int($1)].sequence } }
-        for setIndex in finalized { decide(set: setIndex) }
+        // Each set's chosen transaction, named before any set is decided: deciding one set
+        // may reject a choice of another (through a transaction spending both inputs) and
+        // take it off that set, whose decision still names it.
+        let chosen = finalized.map { setIndex in
+            let set = sets[Int(setIndex)]
+            let serial = set.snowball.preference
+            let record = set.choices.first { records[Int($0)].serial == serial }!
+            return (serial, records[Int(record)].id)
+        }
+        for (setIndex, choice) in zip(finalized, chosen) { decide(set: setIndex, choosing: choice) }
         liveSets.removeAll { sets[Int($0)].vacant || sets[Int($0)].decided }
         return settle()
     }
@@ -523,22 +544,23 @@ public struct AvalancheEngine: Sendable {
                         sets[i].lastPolled = epoch
                         // The most-voted choice; a tie goes to the current preference, then to the smaller id.
                         let preference = sets[i].snowball.preference
-                        var best: (id: Hash256, votes: Int32)?
+                        var best: (record: Int32, votes: Int32)?
                         for position in 0..<sets[i].choices.count {
                             let count = sets[i].pollVotes[position]
                             guard count > 0 else { continue }
-                            let id = records[Int(sets[i].choices[position])].id
+                            let record = sets[i].choices[position]
                             if let current = best {
                                 let better = count > current.votes
-                                    || (count == current.votes
-                                        && (id == preference || (current.id != preference && id < current.id)))
-                                if better { best = (id, count) }
+                                    || (count == current.votes && Self.winsTie(
+                                        records[Int(record)], over: records[Int(current.record)], preferring: preference))
+                                if better { best = (record, count) }
                             } else {
-                                best = (id, count)
+                                best = (record, count)
                             }
                         }
                         if let best {
-                            sets[i].snowball.recordPoll(votes: Int(best.votes), choice: best.id, parameters: parameters)
+                            sets[i].snowball.recordPoll(votes: Int(best.votes), choice: records[Int(best.record)].serial,
+                                                        parameters: parameters)
                             if sets[i].snowball.preference != preference { preferenceChanged = true }
                         } else {
                             sets[i].snowball.recordUnsuccessfulPoll()
@@ -551,19 +573,25 @@ public struct AvalancheEngine: Sendable {
         return (finalized, preferenceChanged)
     }
 
-    private mutating func decide(set setIndex: Int32) {
+    /// Of two choices with as many votes, the current preference wins, then the smaller id.
+    private static func winsTie(_ record: TransactionRecord, over current: TransactionRecord,
+                                preferring preference: UInt32) -> Bool {
+        record.serial == preference || (current.serial != preference && record.id < current.id)
+    }
+
+    /// Decides a finalized set for `chosen` (its serial and transaction id).
+    private mutating func decide(set setIndex: Int32, choosing chosen: (serial: UInt32, id: Hash256)) {
         sets[Int(setIndex)].decided = true
         let set = sets[Int(setIndex)]
-        let chosen = set.snowball.preference
         for record in set.choices {
             let r = records[Int(record)]
-            if r.id == chosen && !r.rejected {
+            if r.serial == chosen.serial && !r.rejected {
                 records[Int(record)].undecidedSets -= 1
             } else if !r.rejected {
                 markRejected(record)
             }
         }
-        rememberDecision(set.input, chosen)
+        rememberDecision(set.input, chosen.id)
     }
 
     /// Marks a transaction rejected: its vertices are doomed, or, when it has none, it is released now.
@@ -849,8 +877,8 @@ public struct AvalancheEngine: Sendable {
         let r = Int(record)
         guard !records[r].vacant, !records[r].rejected else { return false }
         if records[r].accepted { return true }
-        let id = records[r].id
-        for setIndex in records[r].sets where sets[Int(setIndex)].snowball.preference != id { return false }
+        let serial = records[r].serial
+        for setIndex in records[r].sets where sets[Int(setIndex)].snowball.preference != serial { return false }
         return true
     }
 
