@@ -60,7 +60,7 @@ public struct AvalancheEngine: Sendable {
     public let parameters: ConsensusParameters
 
     // Processing vertices live in slots, so the vote pass uses array indexes, not hashing.
-    private var slotOf = Hash256Map<Int32>()
+    // A vertex's slot is kept as its tag in the DAG (`dag.tag(of:)`), not in a table of its own.
     private var slotVertex: [Vertex?] = []
     /// Processing parents only: usually one or two, kept in place (an array each was a
     /// storage of its own, read from memory at every vote pass).
@@ -87,13 +87,13 @@ public struct AvalancheEngine: Sendable {
         var carrier: Vertex?
         var position: Int32
         var undecidedSets: Int32
+        /// Processing vertices carrying it; empty while orphaned.
+        var slots: InlineInt32List
+        var sets: InlineInt32List
         /// The name its conflict sets' Snowball instances know it by: the engine's count of
         /// registrations, never reused while any set that could hold it lives (it wraps after
         /// 2^32 registrations, far beyond any set's lifetime).
         var serial: UInt32
-        /// Processing vertices carrying it; empty while orphaned.
-        var slots: InlineInt32List
-        var sets: InlineInt32List
         var rejected = false
         var accepted = false
         /// Whether the entry is unused (released), its fields meaningless.
@@ -102,8 +102,8 @@ public struct AvalancheEngine: Sendable {
         /// The transaction.
         var transaction: Transaction { carrier!.transactions[Int(position)] }
 
-        static let vacantEntry = TransactionRecord(id: .zero, carrier: nil, position: 0, undecidedSets: 0, serial: 0,
-                                                   slots: [], sets: [], vacant: true)
+        static let vacantEntry = TransactionRecord(id: .zero, carrier: nil, position: 0, undecidedSets: 0,
+                                                   slots: [], sets: [], serial: 0, vacant: true)
     }
 
     private var recordOf = Hash256Map<Int32>()
@@ -261,7 +261,7 @@ public struct AvalancheEngine: Sendable {
         let slot = allocateSlot(for: vertex)
         var doomed = false
         for parent in vertex.parents {
-            if let parentSlot = slotOf[parent] {
+            if let parentSlot = dag.tag(of: parent) {
                 slotParents[Int(slot)].append(parentSlot)
             } else if dag.status(parent) == .rejected {
                 doomed = true
@@ -313,7 +313,7 @@ public struct AvalancheEngine: Sendable {
             slotDoomed.append(false)
         }
         slotParents[Int(slot)] = InlineInt32List()
-        slotOf[vertex.id] = slot
+        dag.setTag(slot, for: vertex.id)
         processingOrder.append(slot)
         return slot
     }
@@ -323,7 +323,7 @@ public struct AvalancheEngine: Sendable {
         let serial = nextSerial
         nextSerial &+= 1
         let record = TransactionRecord(id: tx.id, carrier: vertex, position: Int32(position),
-                                       undecidedSets: Int32(tx.inputs.count), serial: serial, slots: [slot], sets: [])
+                                       undecidedSets: Int32(tx.inputs.count), slots: [slot], sets: [], serial: serial)
         if let reused = freeRecords.popLast() {
             index = reused
             records[Int(index)] = record
@@ -450,7 +450,7 @@ public struct AvalancheEngine: Sendable {
         for group in groups {
             let bit = UInt64(1) << UInt64(group - groups.lowerBound)
             for id in answers.chit(group) {
-                guard let slot = slotOf[id] else { continue }
+                guard let slot = dag.tag(of: id) else { continue }
                 slotMask[Int(slot)] |= bit
                 seeded = true
             }
@@ -653,7 +653,7 @@ public struct AvalancheEngine: Sendable {
             leave(record, slot)
         }
         for child in dag.entry(vertex.id)!.children {
-            if let childSlot = slotOf[child] { slotParents[Int(childSlot)].removeAll { $0 == slot } }
+            if let childSlot = dag.tag(of: child) { slotParents[Int(childSlot)].removeAll { $0 == slot } }
         }
         decisions.acceptedVertices.append(vertex)
         releaseSlot(slot, vertex.id)
@@ -675,7 +675,7 @@ public struct AvalancheEngine: Sendable {
             }
         }
         for child in dag.entry(vertex.id)!.children {
-            if let childSlot = slotOf[child] { slotDoomed[Int(childSlot)] = true }
+            if let childSlot = dag.tag(of: child) { slotDoomed[Int(childSlot)] = true }
         }
         decisions.rejectedVertices.append(vertex.id)
         releaseSlot(slot, vertex.id)
@@ -718,7 +718,7 @@ public struct AvalancheEngine: Sendable {
 
     private mutating func releaseSlot(_ slot: Int32, _ id: Hash256) {
         let s = Int(slot)
-        slotOf[id] = nil
+        dag.setTag(-1, for: id)
         slotVertex[s] = nil
         slotParents[s] = InlineInt32List()
         slotTransactions[s] = []
@@ -770,7 +770,7 @@ public struct AvalancheEngine: Sendable {
         }
         for id in dag.acceptedFrontier() {
             let children = dag.entry(id)?.children ?? []
-            let buriedUnderStrong = children.contains { child in slotOf[child].map { strong[Int($0)] } ?? false }
+            let buriedUnderStrong = children.contains { child in dag.tag(of: child).map { strong[Int($0)] } ?? false }
             if !buriedUnderStrong { frontier.append(id) }
         }
         frontier.sort()

@@ -65,6 +65,10 @@ public struct DAG: Sendable {
         /// Whether the vertex is on the frontier: not rejected, and without a child that
         /// is not rejected.
         var isLeaf: Bool
+        /// A number the DAG's owner keeps with the vertex, -1 when none: the engine's
+        /// processing slot, which a table of its own would key by id a second time.
+        /// (It fills what was padding: an entry stays 32 bytes.)
+        public internal(set) var tag: Int32 = -1
         /// The vertex's height, kept beside the links so that walks by height read the
         /// entry only, not the vertex object it points to.
         let height: UInt64
@@ -213,6 +217,22 @@ public struct DAG: Sendable {
     }
     /// The stored entry for `id`, if any.
     public func entry(_ id: Hash256) -> Entry? { entries[id] }
+
+    /// The tag of stored vertex `id`, or nil when it is not stored or has none.
+    @inlinable @inline(__always)
+    public func tag(of id: Hash256) -> Int32? {
+        let (index, found) = entries.probe(id)
+        guard found else { return nil }
+        let tag = entries.values[index].unsafelyUnwrapped.tag
+        return tag >= 0 ? tag : nil
+    }
+
+    /// Sets the tag of stored vertex `id` (-1 for none).
+    public mutating func setTag(_ tag: Int32, for id: Hash256) {
+        let (index, found) = entries.probe(id)
+        precondition(found, "a tag for a vertex the DAG does not store")
+        entries.values[index]!.tag = tag
+    }
     /// The status of a stored or released vertex.
     public func status(_ id: Hash256) -> VertexStatus? { entries[id]?.status ?? tombstone(id)?.status }
 
