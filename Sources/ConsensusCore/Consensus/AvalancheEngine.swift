@@ -653,7 +653,7 @@ public struct AvalancheEngine: Sendable {
             leave(record, slot)
         }
         for child in dag.entry(vertex.id)!.children {
-            if let childSlot = dag.tag(of: child) { slotParents[Int(childSlot)].removeAll { $0 == slot } }
+            if let childSlot = dag.tag(of: child.id) { slotParents[Int(childSlot)].removeAll { $0 == slot } }
         }
         decisions.acceptedVertices.append(vertex)
         releaseSlot(slot, vertex.id)
@@ -675,7 +675,7 @@ public struct AvalancheEngine: Sendable {
             }
         }
         for child in dag.entry(vertex.id)!.children {
-            if let childSlot = dag.tag(of: child) { slotDoomed[Int(childSlot)] = true }
+            if let childSlot = dag.tag(of: child.id) { slotDoomed[Int(childSlot)] = true }
         }
         decisions.rejectedVertices.append(vertex.id)
         releaseSlot(slot, vertex.id)
@@ -770,7 +770,7 @@ public struct AvalancheEngine: Sendable {
         }
         for id in dag.acceptedFrontier() {
             let children = dag.entry(id)?.children ?? []
-            let buriedUnderStrong = children.contains { child in dag.tag(of: child).map { strong[Int($0)] } ?? false }
+            let buriedUnderStrong = children.contains { child in dag.tag(of: child.id).map { strong[Int($0)] } ?? false }
             if !buriedUnderStrong { frontier.append(id) }
         }
         frontier.sort()
