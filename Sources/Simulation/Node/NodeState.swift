@@ -238,8 +238,7 @@ private struct Tally {
     var inPlaceCount = 0
     /// Whether numbers are counted in `byNumber` (then all of them are).
     var large = false
-    /// Keyed by the number in the first word (a table keyed by ids serves for numbers too).
-    var byNumber = Hash256Map<Int32>()
+    var byNumber = NumberCounts()
     var byId = Hash256Map<Int32>()
 
     /// The largest tables a poll keeps when it is restarted. A LAN's chits name a few
@@ -252,12 +251,8 @@ private struct Tally {
     mutating func restart() {
         inPlaceCount = 0
         large = false
-        Self.empty(&byNumber)
-        Self.empty(&byId)
-    }
-
-    private static func empty(_ table: inout Hash256Map<Int32>) {
-        if table.capacity <= keptCapacity { table.removeAllKeepingCapacity() } else { table.removeAll() }
+        if byNumber.capacity <= Self.keptCapacity { byNumber.removeAllKeepingCapacity() } else { byNumber.removeAll() }
+        if byId.capacity <= Self.keptCapacity { byId.removeAllKeepingCapacity() } else { byId.removeAll() }
     }
 
     /// Makes room for up to `count` distinct numbers (the caller's bound: the words of the
@@ -273,7 +268,7 @@ private struct Tally {
     mutating func add(_ voters: Int32, to element: IdList.Element) {
         switch element {
         case let .number(number):
-            if large { return byNumber[Self.key(number), default: 0] += voters }
+            if large { return byNumber.add(voters, to: number) }
             if let index = inPlaceIndex(of: number) { return inPlaceVoters[index] += voters }
             if inPlaceCount < Self.inPlaceLimit {
                 inPlaceNumbers[inPlaceCount] = number
@@ -281,7 +276,7 @@ private struct Tally {
                 inPlaceCount += 1
             } else {
                 moveToTable()
-                byNumber[Self.key(number), default: 0] += voters
+                byNumber.add(voters, to: number)
             }
         case let .id(id): byId[id, default: 0] += voters
         }
@@ -292,7 +287,7 @@ private struct Tally {
     func voters(_ element: IdList.Element) -> Int32 {
         switch element {
         case let .number(number):
-            if large { return byNumber[Self.key(number)]! }
+            if large { return byNumber.count(of: number)! }
             guard let index = inPlaceIndex(of: number) else { preconditionFailure("vertex \(number) was not counted") }
             return inPlaceVoters[index]
         case let .id(id): return byId[id]!
@@ -308,13 +303,11 @@ private struct Tally {
     /// Counts the numbers in `byNumber` from now on, moving those in place there.
     private mutating func moveToTable() {
         guard !large else { return }
-        for index in 0..<inPlaceCount { byNumber[Self.key(inPlaceNumbers[index])] = inPlaceVoters[index] }
+        for index in 0..<inPlaceCount { byNumber.add(inPlaceVoters[index], to: inPlaceNumbers[index]) }
         inPlaceCount = 0
         large = true
     }
 
-    @inline(__always)
-    private static func key(_ number: UInt32) -> Hash256 { Hash256(w0: UInt64(number), w1: 0, w2: 0, w3: 0) }
 }
 
 /// A query that arrived naming vertices the node does not hold yet; answered once it does.
