@@ -204,6 +204,49 @@ struct DAGTests {
         #expect(numbered.frontier() == plain.frontier())
     }
 
+    /// A vertex stored before the numbering knows it (as a node stores the vertex it issues)
+    /// gets its held bit once it is numbered. Before and after, by number, the DAG answers
+    /// as a plain one does by id: for vertices held, released before or after they were
+    /// numbered, and never seen.
+    @Test func verticesStoredBeforeTheyAreNumberedAreFoundByNumber() throws {
+        let numbering = VertexNumbering()
+        numbering.register(genesis)
+        var numbered = DAG(numbering: numbering)
+        numbered.insert(genesis, status: .accepted)
+        var plain = freshDAG()
+        var chain = [genesis]
+        var strangers: [Vertex] = []
+        func agree(_ line: Int) {
+            for v in chain + strangers {
+                guard let number = numbering.number(of: v.id) else { continue }
+                let expected = plain.contains(v.id)
+                #expect(numbered.contains(number: number) == expected, "line \(line)")
+                let found = numbered.hasHeldBit(number: number) || numbered.containsUnmarkedNumbering(number: number)
+                #expect(found == expected, "line \(line)")
+            }
+        }
+        for n in 0..<200 {
+            let v = vertex(on: [chain.last!], [tx(spending: [UInt64(n)], nonce: UInt64(n))])
+            try numbered.add(v); try plain.add(v)
+            chain.append(v)
+            // Numbered after it is stored; every fifth only at the end.
+            if n % 5 != 4 { numbering.register(v) }
+            let stranger = vertex(on: [genesis], [tx(spending: [50_000 + UInt64(n)], nonce: 50_000 + UInt64(n))])
+            numbering.register(stranger)
+            strangers.append(stranger)
+            agree(#line)
+        }
+        #expect(!numbered.unnumberedStored.isEmpty)
+        // Some are released while not numbered yet: they are kept by tombstone.
+        for v in chain[1...150] { numbered.decide(v.id, .accepted); plain.decide(v.id, .accepted) }
+        #expect(numbered.pruneAccepted() == plain.pruneAccepted())
+        agree(#line)
+        for (n, v) in chain.dropFirst().enumerated() where n % 5 == 4 { numbering.register(v) }
+        agree(#line)
+        #expect(numbered.unnumberedStored.isEmpty, "every stored vertex has its bit once numbered")
+        agree(#line)
+    }
+
     /// With a numbering, the oldest released vertices are forgotten a window at a time.
     @Test func aNumberedDAGForgetsTheOldest() throws {
         let numbering = VertexNumbering()

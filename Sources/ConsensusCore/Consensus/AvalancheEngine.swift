@@ -193,6 +193,8 @@ public struct AvalancheEngine: Sendable {
     @inlinable @inline(__always) public func holds(_ id: Hash256) -> Bool { dag.contains(id) }
     /// Whether the node holds the vertex numbered `number` in the engine's numbering (which it must have).
     @inlinable @inline(__always) public func holds(number: UInt32) -> Bool { dag.contains(number: number) }
+    /// The rest of `holds(number:)` once the held bit is found unset (see `DAG.containsUnmarkedNumbering`).
+    public mutating func holdsWithoutBit(number: UInt32) -> Bool { dag.containsUnmarkedNumbering(number: number) }
 
     /// The stored vertex `id`, if in memory; cheaper than going through `dag`.
     @inlinable @inline(__always) public func storedVertex(_ id: Hash256) -> Vertex? { dag.vertex(id) }

@@ -117,6 +117,13 @@ public struct DAG: Sendable {
     @usableFromInline private(set) var released = NumberWindow(keepsMarks: true)
     /// The network's numbering of vertices, when the DAG shares one (see ``VertexNumbering``).
     @usableFromInline let numbering: VertexNumbering?
+    /// Stored vertices that had no number when they were stored (a node adds the vertex it
+    /// issues before the network numbers it), and so no held bit. While there are none, a
+    /// number at or above the held window's base that has no bit is not stored, and the
+    /// held test needs no probe of `entries` (see `containsUnmarked`).
+    @usableFromInline private(set) var unnumberedStored: [Hash256] = []
+    /// The numbering's count when `unnumberedStored` was last looked through.
+    private var unnumberedCheckedAt = 0
     /// Tombstone ids in the order they were made, for forgetting the oldest.
     private var tombstoneQueue: [Hash256] = []
     private var tombstoneQueueHead = 0
@@ -195,9 +202,38 @@ public struct DAG: Sendable {
 
     /// Whether numbered vertex `id` is held though its bit in `held` is not set: stored
     /// before it was numbered, or released.
+    ///
+    /// A numbered vertex gets its bit when it is stored or released, and loses it only when
+    /// the window moves past it; so while no stored vertex lacks a number, a number at or
+    /// above the window's base without its bit is neither stored nor released with a number,
+    /// and only the tombstones of vertices released without one can still hold it. (The bit
+    /// is read again: a caller that found it unset may have given it since.)
     @inlinable @inline(__always)
     func containsUnmarked(_ number: UInt32, _ id: Hash256) -> Bool {
-        entries.contains(id) || tombstones.contains(id) || released.lookup(number) != nil
+        if unnumberedStored.isEmpty && Int(number) >= held.base {
+            return held.contains(number) || (!tombstones.isEmpty && tombstones.contains(id))
+        }
+        return entries.contains(id) || tombstones.contains(id) || released.lookup(number) != nil
+    }
+
+    /// `containsUnmarked(number:)`, first giving their bits to the stored vertices that
+    /// were not numbered when stored and are now (once per change of the numbering), so
+    /// that the test can skip the probes again.
+    public mutating func containsUnmarkedNumbering(number: UInt32) -> Bool {
+        if !unnumberedStored.isEmpty { markNewlyNumbered() }
+        return containsUnmarked(number: number)
+    }
+
+    /// Gives held bits to stored vertices numbered since they were stored, and forgets
+    /// those released since (their release kept them by number or by tombstone).
+    private mutating func markNewlyNumbered() {
+        guard let numbering, numbering.count != unnumberedCheckedAt else { return }
+        unnumberedCheckedAt = numbering.count
+        var waiting: [Hash256] = []
+        swap(&waiting, &unnumberedStored)
+        for id in waiting where entries.contains(id) {
+            if let number = numbering.number(of: id) { noteHeld(number) } else { unnumberedStored.append(id) }
+        }
     }
 
     /// Whether `id` was released (pruned when accepted, dropped when rejected).
@@ -312,7 +348,9 @@ public struct DAG: Sendable {
     /// `parentBuckets`, when given, holds what `check` found for them.
     private mutating func store(_ vertex: Vertex, status: VertexStatus, parentBuckets: UnsafePointer<Int>?) {
         let id = vertex.id
-        if let numbering, let number = numbering.number(of: id) { noteHeld(number) }
+        if let numbering {
+            if let number = numbering.number(of: id) { noteHeld(number) } else { unnumberedStored.append(id) }
+        }
         let live = status != .rejected
         for (position, parent) in vertex.parents.enumerated() {
             // At most one hash-table lookup, the entry changed in place. A parent that is

@@ -15,7 +15,7 @@ extension AvalancheEngine {
     @inline(never) mutating func holdsInPlace(number: UInt32) -> Bool {
         dag.hasHeldBit(number: number) || holdsWithoutBitInPlace(number: number)
     }
-    @inline(never) mutating func holdsWithoutBitInPlace(number: UInt32) -> Bool { dag.containsUnmarked(number: number) }
+    @inline(never) mutating func holdsWithoutBitInPlace(number: UInt32) -> Bool { holdsWithoutBit(number: number) }
     @inline(never) mutating func storedVertexInPlace(_ id: Hash256) -> Vertex? { storedVertex(id) }
     @inline(never) mutating func hasProcessingInPlace() -> Bool { hasProcessing }
     @inline(never) mutating func processingVertexCountInPlace() -> Int { processingVertexCount }
