@@ -202,26 +202,28 @@ public struct DAG: Sendable {
 
     /// Whether numbered vertex `id` is held though its bit in `held` is not set: stored
     /// before it was numbered, or released.
-    ///
-    /// A numbered vertex gets its bit when it is stored or released, and loses it only when
-    /// the window moves past it; so while no stored vertex lacks a number, a number at or
-    /// above the window's base without its bit is neither stored nor released with a number,
-    /// and only the tombstones of vertices released without one can still hold it. (The bit
-    /// is read again: a caller that found it unset may have given it since.)
     @inlinable @inline(__always)
     func containsUnmarked(_ number: UInt32, _ id: Hash256) -> Bool {
-        if unnumberedStored.isEmpty && Int(number) >= held.base {
-            return held.contains(number) || (!tombstones.isEmpty && tombstones.contains(id))
-        }
-        return entries.contains(id) || tombstones.contains(id) || released.lookup(number) != nil
+        entries.contains(id) || tombstones.contains(id) || released.lookup(number) != nil
     }
 
-    /// `containsUnmarked(number:)`, first giving their bits to the stored vertices that
-    /// were not numbered when stored and are now (once per change of the numbering), so
-    /// that the test can skip the probes again.
+    /// `containsUnmarked(number:)` (for a number whose bit was found unset), without the
+    /// table probes where they cannot answer yes. A numbered vertex gets its bit when it is
+    /// stored or released, and loses it only when the window moves past it; so once every
+    /// stored vertex has a number, a number at or above the window's base without its bit
+    /// is neither stored nor released with a number, and only the tombstones of vertices
+    /// released without one can still hold it. Stored vertices that were not numbered when
+    /// stored get their bits first, once per change of the numbering. (The bit is read
+    /// again: it may have been given since the caller looked.)
+    ///
+    /// Mutating, and so passed in place: a non-mutating method of the DAG that is not
+    /// inlined copies the whole DAG at each call when the DAG lies in a class's storage.
     public mutating func containsUnmarkedNumbering(number: UInt32) -> Bool {
         if !unnumberedStored.isEmpty { markNewlyNumbered() }
-        return containsUnmarked(number: number)
+        if unnumberedStored.isEmpty && Int(number) >= held.base {
+            return held.contains(number) || (!tombstones.isEmpty && tombstones.contains(numbering!.id(ofNumber: number)))
+        }
+        return held.contains(number) || containsUnmarked(number: number)
     }
 
     /// Gives held bits to stored vertices numbered since they were stored, and forgets
@@ -349,7 +351,13 @@ public struct DAG: Sendable {
     private mutating func store(_ vertex: Vertex, status: VertexStatus, parentBuckets: UnsafePointer<Int>?) {
         let id = vertex.id
         if let numbering {
-            if let number = numbering.number(of: id) { noteHeld(number) } else { unnumberedStored.append(id) }
+            if let number = numbering.number(of: id) {
+                noteHeld(number)
+            } else {
+                // Looked through here too, so that the list stays short where the held test is not asked.
+                if unnumberedStored.count >= 64 { markNewlyNumbered() }
+                unnumberedStored.append(id)
+            }
         }
         let live = status != .rejected
         for (position, parent) in vertex.parents.enumerated() {
