@@ -310,6 +310,39 @@ private struct Tally {
 
 }
 
+/// A node's outstanding gets: vertex → when it was asked for. Numbered vertices (nearly all)
+/// by number, 16 bytes a bucket; the others (in a sharded run, those issued in the window
+/// being run) by id. A vertex asked for before it was numbered is found by id afterwards too.
+struct OutstandingFetches {
+    private var byNumber = NumberMap<SimInstant>()
+    private var byId = Hash256Map<SimInstant>()
+
+    /// Number of outstanding gets.
+    var count: Int { byNumber.count + byId.count }
+
+    /// When `id` (numbered `number`, if it is) was last asked for, if it is outstanding.
+    func askedAt(_ id: Hash256, number: UInt32?) -> SimInstant? {
+        if let number, let asked = byNumber[number] { return asked }
+        return byId.isEmpty ? nil : byId[id]
+    }
+
+    /// Notes that `id` (numbered `number`, if it is) was asked for at `time`.
+    mutating func note(_ id: Hash256, number: UInt32?, at time: SimInstant) {
+        if let number { byNumber.set(time, for: number) } else { byId[id] = time }
+    }
+
+    /// Forgets `id` (numbered `number`, if it is): it arrived.
+    mutating func remove(_ id: Hash256, number: UInt32?) {
+        if let number { byNumber.removeValue(forKey: number) }
+        if !byId.isEmpty { byId.removeValue(forKey: id) }
+    }
+
+    mutating func removeAll() {
+        byNumber.removeAll()
+        byId.removeAll()
+    }
+}
+
 /// A query that arrived naming vertices the node does not hold yet; answered once it does.
 struct DeferredReply {
     var to: Int32
@@ -468,8 +501,8 @@ final class NodeState {
     var pending = Hash256Map<Vertex>()
     /// Missing parent → pending vertices waiting for it.
     var waitingOn = Hash256Map<[Hash256]>()
-    /// Outstanding gets: vertex id → when asked.
-    var requested = Hash256Map<SimInstant>()
+    /// Outstanding gets: vertex → when asked.
+    var requested = OutstandingFetches()
     var deferred: [DeferredReply] = []
     var blockedVotes: [BlockedVote] = []
     /// Polls recorded so far (rounds).

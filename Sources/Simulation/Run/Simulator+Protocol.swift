@@ -143,8 +143,9 @@ extension Simulator {
 
     /// Asks `from` for vertex `id`, unless an ask for it is already outstanding.
     private func request(_ id: Hash256, at node: Int, from: Int) {
-        if let asked = nodes[node].requested[id], now - asked < requestTimeout { return }
-        nodes[node].requested[id] = now
+        let number = archive.numbering.number(of: id)
+        if let asked = nodes[node].requested.askedAt(id, number: number), now - asked < requestTimeout { return }
+        nodes[node].requested.note(id, number: number, at: now)
         send(Message(kind: isCatchingUp(node) ? .getAncestors : .get, from: Int32(node), to: Int32(from), poll: 0,
                      vertex: nil, ids: IdList([id], numbering: archive.numbering)),
              bytes: messageHeaderBytes + 4 + 32)
@@ -178,7 +179,7 @@ extension Simulator {
             swap(&added, &addedScratch)
         }
         while let vertex = work.popLast() {
-            nodes[node].requested[vertex.id] = nil
+            nodes[node].requested.remove(vertex.id, number: archive.numbering.number(of: vertex.id))
             // Every received vertex is verified; with real signatures the engine really does it.
             charge(node, costs.verifyNs(options.signatureScheme) + costs.hashNs(bytes: vertex.unsignedSize) + costs.addVertexNs)
             do {
