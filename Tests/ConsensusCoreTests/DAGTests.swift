@@ -9,6 +9,15 @@ struct DAGTests {
         return dag
     }
 
+    /// A numbering that knows the genesis and a DAG sharing it, on the genesis.
+    func numberedDAG() -> (numbering: VertexNumbering, dag: DAG) {
+        let numbering = VertexNumbering()
+        numbering.register(genesis)
+        var dag = DAG(numbering: numbering)
+        dag.insert(genesis, status: .accepted)
+        return (numbering, dag)
+    }
+
     @Test func addGetParentsChildren() throws {
         var dag = freshDAG()
         let a = vertex(on: [genesis], [tx(spending: [1], nonce: 1)])
@@ -152,10 +161,7 @@ struct DAGTests {
     /// A DAG sharing a numbering remembers released vertices exactly as one with its own
     /// table: the same answers for every id, the same bytes, the same vertices refused.
     @Test func aNumberedDAGRemembersWhatATableDoes() throws {
-        let numbering = VertexNumbering()
-        numbering.register(genesis)
-        var numbered = DAG(numbering: numbering)
-        numbered.insert(genesis, status: .accepted)
+        var (numbering, numbered) = numberedDAG()
         var plain = freshDAG()
         var chain = [genesis]
         var rejected: [Vertex] = []
@@ -209,10 +215,7 @@ struct DAGTests {
     /// as a plain one does by id: for vertices held, released before or after they were
     /// numbered, and never seen.
     @Test func verticesStoredBeforeTheyAreNumberedAreFoundByNumber() throws {
-        let numbering = VertexNumbering()
-        numbering.register(genesis)
-        var numbered = DAG(numbering: numbering)
-        numbered.insert(genesis, status: .accepted)
+        var (numbering, numbered) = numberedDAG()
         var plain = freshDAG()
         var chain = [genesis]
         var strangers: [Vertex] = []
