@@ -80,9 +80,10 @@ public struct AvalancheEngine: Sendable {
     private struct TransactionRecord: Sendable {
         /// The vertex the transaction was first registered from, and its place among that
         /// vertex's transactions: the transaction, and its id, are read from there rather
-        /// than copied into every node's record (56 bytes, where the id alone took 32 more). The record keeps that vertex alive, so an orphaned
-        /// transaction's record holds its rejected carrier's body until the transaction is
-        /// decided (a simulation's archive keeps every body anyway).
+        /// than copied into every node's record (56 bytes, where the id alone took 32 more).
+        /// The record keeps that vertex alive, so an orphaned transaction's record holds its
+        /// rejected carrier's body until the transaction is decided (a simulation's archive
+        /// keeps every body anyway).
         var carrier: Vertex?
         var position: Int32
         var undecidedSets: Int32

@@ -59,7 +59,7 @@ public struct SnowballState<Choice: Equatable & Sendable>: Sendable, Equatable {
             storedConfidence = 0
             return
         }
-        storedConfidence += 1
+        if storedConfidence < .max { storedConfidence += 1 }     // β beyond 2^31 - 1 is never reached
         if Int(storedConfidence) >= parameters.beta { isFinalized = true }
     }
 

@@ -120,8 +120,8 @@ public struct DAG: Sendable {
     /// Stored vertices that had no number when they were stored (a node adds the vertex it
     /// issues before the network numbers it), and so no held bit. While there are none, a
     /// number at or above the held window's base that has no bit is not stored, and the
-    /// held test needs no probe of `entries` (see `containsUnmarked`).
-    @usableFromInline private(set) var unnumberedStored: [Hash256] = []
+    /// held test needs no probe of `entries` (see `containsUnmarkedNumbering`).
+    private(set) var unnumberedStored: [Hash256] = []
     /// The numbering's count when `unnumberedStored` was last looked through.
     private var unnumberedCheckedAt = 0
     /// Tombstone ids in the order they were made, for forgetting the oldest.

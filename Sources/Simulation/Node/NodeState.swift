@@ -311,7 +311,7 @@ private struct Tally {
 }
 
 /// A node's outstanding gets: vertex → when it was asked for. Numbered vertices (nearly all)
-/// by number, 16 bytes a bucket; the others (in a sharded run, those issued in the window
+/// by number, 12 bytes a bucket; the others (in a sharded run, those issued in the window
 /// being run) by id. A vertex asked for before it was numbered is found by id afterwards too.
 struct OutstandingFetches {
     private var byNumber = NumberMap<SimInstant>()
