@@ -68,6 +68,8 @@ struct NumberMapTests {
         #expect(map.count == expected.compactMap { $0 }.count)
         for k in 0..<600 { #expect(map[UInt32(k)] == expected[k]) }
         #expect(map.capacity < peak, "a map that drains gives buckets back")
+        // The number that marks an empty bucket is never found, even beside empty buckets.
+        #expect(map[.max] == nil && map.removeValue(forKey: .max) == nil)
     }
 
     /// Outstanding fetches: by number once numbered, by id before, found either way.

@@ -337,6 +337,7 @@ struct OutstandingFetches {
         if !byId.isEmpty { byId.removeValue(forKey: id) }
     }
 
+    /// Forgets every outstanding get (the node crashed).
     mutating func removeAll() {
         byNumber.removeAll()
         byId.removeAll()

@@ -40,7 +40,7 @@ struct NumberMap<Value> {
 
     /// The value of `key`, if any.
     subscript(key: UInt32) -> Value? {
-        guard !keys.isEmpty else { return nil }
+        guard !keys.isEmpty, key != Self.empty else { return nil }
         let (index, found) = probe(key)
         return found ? values[index] : nil
     }
@@ -71,7 +71,7 @@ struct NumberMap<Value> {
     /// Removes `key` and returns its value, if it was there.
     @discardableResult
     mutating func removeValue(forKey key: UInt32) -> Value? {
-        guard !keys.isEmpty else { return nil }
+        guard !keys.isEmpty, key != Self.empty else { return nil }
         let (index, found) = probe(key)
         guard found else { return nil }
         let removed = values[index]
