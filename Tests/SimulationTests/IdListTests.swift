@@ -174,7 +174,7 @@ struct IdListTests {
             for (step, id) in order.enumerated() {
                 held.append(id)
                 var added = AddedVertices()
-                added.append(id, numbering: numbering)
+                added.append(id, number: numbering.number(of: id))
                 list.dropHeld(added: added) { held.contains(IdList.id(of: $0, numbering: numbering)) }
                 #expect(list.isEmpty == (step == ids.count - 1), "round \(round), step \(step)")
             }

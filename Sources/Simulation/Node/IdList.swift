@@ -39,19 +39,27 @@ struct IdList: Equatable, Sequence {
     init(_ ids: [Hash256], numbering: VertexNumbering) {
         var words: [UInt32] = []
         words.reserveCapacity(ids.count)
-        for id in ids {
-            switch Element(id, numbering: numbering) {
-            case let .number(number):
-                words.append(number)
-            case .id:
-                words.append(Self.whole)
-                for word in [id.w0, id.w1, id.w2, id.w3] {
-                    words.append(UInt32(truncatingIfNeeded: word))
-                    words.append(UInt32(truncatingIfNeeded: word >> 32))
-                }
-            }
-        }
+        for id in ids { Self.append(id, number: numbering.number(of: id), to: &words) }
         self.words = words
+    }
+
+    /// The one vertex `id`, by `number` when it has one (already looked up).
+    init(_ id: Hash256, number: UInt32?) {
+        var words: [UInt32] = []
+        Self.append(id, number: number, to: &words)
+        self.words = words
+    }
+
+    private static func append(_ id: Hash256, number: UInt32?, to words: inout [UInt32]) {
+        if let number {
+            words.append(number)
+            return
+        }
+        words.append(whole)
+        for word in [id.w0, id.w1, id.w2, id.w3] {
+            words.append(UInt32(truncatingIfNeeded: word))
+            words.append(UInt32(truncatingIfNeeded: word >> 32))
+        }
     }
 
     var isEmpty: Bool { words.isEmpty }
@@ -220,10 +228,10 @@ struct AddedVertices {
     var ids: [Hash256] = []
     var numbers: [UInt32] = []
 
-    /// Notes vertex `id`, numbered as `numbering` has it.
-    mutating func append(_ id: Hash256, numbering: VertexNumbering) {
+    /// Notes vertex `id` and its number, if it has one.
+    mutating func append(_ id: Hash256, number: UInt32?) {
         ids.append(id)
-        if let number = numbering.number(of: id) { numbers.append(number) }
+        if let number { numbers.append(number) }
     }
 
     var isEmpty: Bool { ids.isEmpty }

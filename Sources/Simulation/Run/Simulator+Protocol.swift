@@ -147,7 +147,7 @@ extension Simulator {
         if let asked = nodes[node].requested.askedAt(id, number: number), now - asked < requestTimeout { return }
         nodes[node].requested.note(id, number: number, at: now)
         send(Message(kind: isCatchingUp(node) ? .getAncestors : .get, from: Int32(node), to: Int32(from), poll: 0,
-                     vertex: nil, ids: IdList([id], numbering: archive.numbering)),
+                     vertex: nil, ids: IdList(id, number: number)),
              bytes: messageHeaderBytes + 4 + 32)
     }
 
@@ -179,14 +179,15 @@ extension Simulator {
             swap(&added, &addedScratch)
         }
         while let vertex = work.popLast() {
-            nodes[node].requested.remove(vertex.id, number: archive.numbering.number(of: vertex.id))
+            let number = archive.numbering.number(of: vertex.id)
+            nodes[node].requested.remove(vertex.id, number: number)
             // Every received vertex is verified; with real signatures the engine really does it.
             charge(node, costs.verifyNs(options.signatureScheme) + costs.hashNs(bytes: vertex.unsignedSize) + costs.addVertexNs)
             do {
                 let decisions = try nodes[node].engine.add(vertex)
                 persist(vertex, at: node)
                 apply(decisions, at: node)
-                added.append(vertex.id, numbering: archive.numbering)
+                added.append(vertex.id, number: number)
             } catch {
                 metrics.refusedVertices += 1
             }
