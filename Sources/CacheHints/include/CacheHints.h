@@ -7,4 +7,14 @@ static inline void cache_hint_prefetch(const void *address) {
     __builtin_prefetch(address, 0, 3);
 }
 
+/// Tells the processor that the thread is waiting in a loop for another to write memory:
+/// the loop then uses less of the core and leaves it sooner when the write arrives.
+static inline void cache_hint_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 #endif

@@ -1,5 +1,4 @@
 import ConsensusCore
-import Dispatch
 
 /// A sharded run: the nodes are split into `options.shards` shards (node `n`
 /// is shard `n % shards`'s), each with its own simulator and event queue, run by
@@ -41,7 +40,11 @@ extension Simulator {
         for simulator in shards {
             simulator.inbox = shards.filter { $0 !== simulator }.map { $0.outbox[simulator.shard] }
         }
-        defer { shards = [] }      // the list holds this simulator too
+        let threads = shardThreads ? ShardThreads(shards) : nil
+        defer {
+            threads?.stop()
+            shards = []      // the list holds this simulator too
+        }
         let window = network.shortestLatency
         let end = SimInstant.zero + options.duration
         let stop = end + .nanoseconds(1)     // events at `end` itself run, as in the one-queue loop
@@ -73,7 +76,7 @@ extension Simulator {
                 submitArrival()
             }
             for simulator in shards { simulator.windowIsOdd.toggle() }
-            runWindow(until: bound)
+            if let threads { threads.runWindow(until: bound) } else { runWindowsInTurn(until: bound) }
             bookWindow()
             start = bound
             now = bound
@@ -119,15 +122,10 @@ extension Simulator {
         return shards[shard(of: node)]
     }
 
-    /// Runs every shard's events before `bound`: on their own threads, or one after the
-    /// other when `shardThreads` is false (the same result).
-    private func runWindow(until bound: SimInstant) {
-        if shardThreads {
-            let crew = ShardCrew(shards)
-            DispatchQueue.concurrentPerform(iterations: crew.members.count) { crew.members[$0].runEvents(before: bound) }
-        } else {
-            for simulator in shards { simulator.runEvents(before: bound) }
-        }
+    /// Runs every shard's events before `bound`, one after the other: what `ShardThreads`
+    /// does on a thread per shard, with the same result.
+    private func runWindowsInTurn(until bound: SimInstant) {
+        for simulator in shards { simulator.runEvents(before: bound) }
     }
 
     /// Takes the messages the other shards sent this one in the last window (in shard
@@ -330,15 +328,4 @@ final class VertexArchive {
             vertices[id] = newValue
         }
     }
-}
-
-/// The shards handed to the threads of one window.
-///
-/// Unchecked: the simulators are not thread-safe in general. Within a window each one
-/// touches its own nodes, queue, outboxes' contents, inbound mailboxes, logs and counters,
-/// and reads only what no one writes until the window ends (the options, the archive and
-/// its numbering, the nodes' immutable vertices).
-private struct ShardCrew: @unchecked Sendable {
-    let members: [Simulator]
-    init(_ members: [Simulator]) { self.members = members }
 }
