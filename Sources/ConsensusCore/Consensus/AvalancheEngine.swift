@@ -67,8 +67,6 @@ public struct AvalancheEngine: Sendable {
     private var slotParents: [InlineInt32List] = []
     /// Transaction records, in vertex order: usually one, kept in place.
     private var slotTransactions: [InlineInt32List] = []
-    /// The chits reaching each slot during a vote pass; zero between passes.
-    private var slotMask: [UInt64] = []
     private var slotDoomed: [Bool] = []
     private var freeSlots: [Int32] = []
     /// Processing slots in arrival order; parents always arrive before children.
@@ -111,10 +109,8 @@ public struct AvalancheEngine: Sendable {
     private var recordOf = Hash256Map<Int32>()
     private var nextSerial: UInt32 = 0
     private var records: [TransactionRecord] = []
-    /// The chits reaching each transaction record during a vote pass; zero between passes.
-    private var recordMask: [UInt64] = []
-    private var recordVotes: [Int32] = []
-    private var touchedRecords: [Int32] = []
+    /// The vote pass's working arrays when the caller does not lend its own.
+    private var ownScratch = VoteScratch()
     private var freeRecords: [Int32] = []
 
     /// Fields in an order that leaves no padding: every node keeps one per undecided input.
@@ -147,8 +143,6 @@ public struct AvalancheEngine: Sendable {
     @usableFromInline private(set) var liveSets: [Int32] = []
     private var pollEpoch: UInt32 = 0
     private var setSequence: UInt64 = 0
-    /// Sets that got votes in the poll being recorded.
-    private var touchedSets: [Int32] = []
 
     /// The transaction each decided input went to, for refusing late conflicts and duplicates.
     private var decidedInputs: DecidedInputs
@@ -168,7 +162,6 @@ public struct AvalancheEngine: Sendable {
     private var strongChildScratch: [Bool] = []
     /// Transactions rejected outside a vertex's rejection, reported with the next decisions.
     private var pendingRejected: [Transaction] = []
-    private var reachedScratch: [Int32] = []
 
     /// Creates an engine whose DAG starts with `genesis` accepted; a `numbering` shared
     /// with other engines lets the DAG remember released vertices in two bits each.
@@ -313,7 +306,6 @@ public struct AvalancheEngine: Sendable {
             slotVertex.append(vertex)
             slotParents.append(InlineInt32List())
             slotTransactions.append([])
-            slotMask.append(0)
             slotDoomed.append(false)
         }
         slotParents[Int(slot)] = InlineInt32List()
@@ -331,12 +323,9 @@ public struct AvalancheEngine: Sendable {
         if let reused = freeRecords.popLast() {
             index = reused
             records[Int(index)] = record
-            recordVotes[Int(index)] = 0
         } else {
             index = Int32(records.count)
             records.append(record)
-            recordMask.append(0)
-            recordVotes.append(0)
         }
         recordOf[tx.id] = index
         var memberships = InlineInt32List()
@@ -384,14 +373,23 @@ public struct AvalancheEngine: Sendable {
     /// caller that records polls by the million skips making and destroying the empty
     /// decisions (five arrays).
     public mutating func recordPollDecided(_ answers: ChitGroups) -> Decisions? {
+        var scratch = VoteScratch()
+        swap(&scratch, &ownScratch)
+        defer { swap(&scratch, &ownScratch) }
+        return recordPollDecided(answers, scratch: &scratch)
+    }
+
+    /// `recordPollDecided(_:)` with the vote pass's working arrays lent by the caller: a
+    /// simulation of many nodes lends all of a thread's engines the same ones, which stay in
+    /// the processor's caches, where each engine's own were read from memory at every poll.
+    public mutating func recordPollDecided(_ answers: ChitGroups, scratch: inout VoteScratch) -> Decisions? {
         pollEpoch &+= 1
-        touchedRecords.removeAll(keepingCapacity: true)
-        touchedSets.removeAll(keepingCapacity: true)
-        spreadVotes(answers)
+        scratch.prepare(slots: slotVertex.count, records: records.count)
+        spreadVotes(answers, scratch: &scratch)
 
         var (finalized, preferenceChanged) = Self.applyVotes(
-            of: touchedRecords, votes: &recordVotes, records: records, sets: &sets, touchedSets: &touchedSets,
-            epoch: pollEpoch, parameters: parameters)
+            of: scratch.touchedRecords, votes: &scratch.recordVotes, records: records, sets: &sets,
+            touchedSets: &scratch.touchedSets, epoch: pollEpoch, parameters: parameters)
         // The preferred frontier depends on preferences, not on confidence, and decisions
         // leave it as it is. A finalized set chooses its preference, so no vertex changes
         // strength: a vertex rejected now was not strongly preferred (a transaction of its
@@ -424,11 +422,11 @@ public struct AvalancheEngine: Sendable {
     /// one word and hands them to its parents. A walk per chit visited the processing set
     /// once for each distinct chit, and on a WAN nearly every answer of a poll is a
     /// different frontier that reaches nearly every processing vertex.
-    private mutating func spreadVotes(_ answers: ChitGroups) {
+    private mutating func spreadVotes(_ answers: ChitGroups, scratch: inout VoteScratch) {
         var first = 0
         while first < answers.count {
             let end = min(first + UInt64.bitWidth, answers.count)
-            spreadVotes(answers, groups: first..<end)
+            spreadVotes(answers, groups: first..<end, scratch: &scratch)
             first = end
         }
     }
@@ -436,12 +434,10 @@ public struct AvalancheEngine: Sendable {
     /// The votes `answers` give each processing transaction, by transaction id, without
     /// recording a poll: what the vote pass computes, for tests to compare with a walk.
     mutating func votesWithoutRecording(_ answers: ChitGroups) -> [(Hash256, Int32)] {
-        touchedRecords.removeAll(keepingCapacity: true)
-        spreadVotes(answers)
-        let votes = touchedRecords.map { (records[Int($0)].id, recordVotes[Int($0)]) }
-        for record in touchedRecords { recordVotes[Int(record)] = 0 }
-        touchedRecords.removeAll(keepingCapacity: true)
-        return votes
+        var scratch = VoteScratch()
+        scratch.prepare(slots: slotVertex.count, records: records.count)
+        spreadVotes(answers, scratch: &scratch)
+        return scratch.touchedRecords.map { (records[Int($0)].id, scratch.recordVotes[Int($0)]) }
     }
 
     /// One pass for the chits `groups` (at most 64) of `answers`.
@@ -449,26 +445,26 @@ public struct AvalancheEngine: Sendable {
     /// The pass works on buffers taken out of the engine for its duration and reads the
     /// per-vertex lists where they are: written through `self`, or copied out, each step
     /// retained and released the vertex's lists, more work than the pass itself.
-    private mutating func spreadVotes(_ answers: ChitGroups, groups: Range<Int>) {
+    private mutating func spreadVotes(_ answers: ChitGroups, groups: Range<Int>, scratch: inout VoteScratch) {
         var seeded = false
         for group in groups {
             let bit = UInt64(1) << UInt64(group - groups.lowerBound)
             for id in answers.chit(group) {
                 guard let slot = dag.tag(of: id) else { continue }
-                slotMask[Int(slot)] |= bit
+                scratch.slotMask[Int(slot)] |= bit
                 seeded = true
             }
         }
         guard seeded else { return }
         var reached: [Int32] = []
-        swap(&reached, &reachedScratch)
+        swap(&reached, &scratch.reached)
         reached.removeAll(keepingCapacity: true)
         let order = processingOrder, transactionLists = slotTransactions, parentLists = slotParents
         order.withUnsafeBufferPointer { order in
             transactionLists.withUnsafeBufferPointer { transactionsOf in
                 parentLists.withUnsafeBufferPointer { parentsOf in
-                    slotMask.withUnsafeMutableBufferPointer { slotMasks in
-                        recordMask.withUnsafeMutableBufferPointer { recordMasks in
+                    scratch.slotMask.withUnsafeMutableBufferPointer { slotMasks in
+                        scratch.recordMask.withUnsafeMutableBufferPointer { recordMasks in
                             // Every seeded vertex is processing, so the pass clears every bit it set.
                             for slot in order.reversed() {
                                 let s = Int(slot)
@@ -492,8 +488,8 @@ public struct AvalancheEngine: Sendable {
         var lastChits: UInt64 = 0, lastVotes: Int32 = 0
         for record in reached {
             let r = Int(record)
-            let chits = recordMask[r]
-            recordMask[r] = 0
+            let chits = scratch.recordMask[r]
+            scratch.recordMask[r] = 0
             if chits != lastChits {
                 lastChits = chits
                 lastVotes = 0
@@ -503,10 +499,10 @@ public struct AvalancheEngine: Sendable {
                     rest &= rest - 1
                 }
             }
-            if recordVotes[r] == 0 { touchedRecords.append(record) }
-            recordVotes[r] += lastVotes
+            if scratch.recordVotes[r] == 0 { scratch.touchedRecords.append(record) }
+            scratch.recordVotes[r] += lastVotes
         }
-        swap(&reached, &reachedScratch)
+        swap(&reached, &scratch.reached)
     }
 
     /// Adds each reached transaction's votes to its undecided conflict sets, then records

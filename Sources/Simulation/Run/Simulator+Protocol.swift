@@ -375,7 +375,7 @@ extension Simulator {
         var groups = ChitGroups()
         swap(&groups, &chitScratch)
         answers.fill(&groups, numbering: archive.numbering)
-        let decided = nodes[node].engine.recordPollDecided(groups)
+        let decided = nodes[node].engine.recordPollDecided(groups, scratch: &voteScratch)
         swap(&groups, &chitScratch)
         nodes[node].pollsRecorded += 1
         guard let decisions = decided else { return }

@@ -58,6 +58,8 @@ public final class Simulator {
     /// The answers `recordVotes` hands the engine, and the peers `startPoll` samples: kept
     /// between calls for the same reason.
     var chitScratch = ChitGroups()
+    /// The engines' vote-pass arrays, lent to each engine in turn (see `VoteScratch`).
+    var voteScratch = VoteScratch()
     var sampleScratch: [Int] = []
     /// A bit per node, clear between samples: the duplicate check of peer sampling.
     var sampleMarks: [UInt64] = []
