@@ -62,11 +62,18 @@ public struct AvalancheEngine: Sendable {
     // Processing vertices live in slots, so the vote pass uses array indexes, not hashing.
     // A vertex's slot is kept as its tag in the DAG (`dag.tag(of:)`), not in a table of its own.
     private var slotVertex: [Vertex?] = []
-    /// Processing parents only: usually one or two, kept in place (an array each was a
-    /// storage of its own, read from memory at every vote pass).
-    private var slotParents: [InlineInt32List] = []
-    /// Transaction records, in vertex order: usually one, kept in place.
-    private var slotTransactions: [InlineInt32List] = []
+    /// Each slot's links, read together by every vote pass.
+    private struct SlotLinks: Sendable {
+        /// Processing parents only: usually one or two, kept in place (an array each was a
+        /// storage of its own, read from memory at every vote pass).
+        var parents = InlineInt32List()
+        /// Transaction records, in vertex order: usually one, kept in place.
+        var transactions = InlineInt32List()
+    }
+
+    /// One entry per slot: the parents and the transactions side by side, so that the vote
+    /// pass reads one cache line per slot where two tables (one per list) cost it two.
+    private var slotLinks: [SlotLinks] = []
     private var slotDoomed: [Bool] = []
     private var freeSlots: [Int32] = []
     /// Processing slots in arrival order; parents always arrive before children.
@@ -259,7 +266,7 @@ public struct AvalancheEngine: Sendable {
         var doomed = false
         for parent in vertex.parents {
             if let parentSlot = dag.tag(of: parent) {
-                slotParents[Int(slot)].append(parentSlot)
+                slotLinks[Int(slot)].parents.append(parentSlot)
             } else if dag.status(parent) == .rejected {
                 doomed = true
             }
@@ -279,10 +286,10 @@ public struct AvalancheEngine: Sendable {
                 txs.append(register(tx, carriedBy: vertex, at: position, slot: slot))
             }
         }
-        slotTransactions[Int(slot)] = txs
+        slotLinks[Int(slot)].transactions = txs
         slotDoomed[Int(slot)] = doomed
         // A new vertex has no children yet, so only it can be decided by its arrival.
-        let acceptable = slotParents[Int(slot)].isEmpty && txs.allSatisfy { records[Int($0)].undecidedSets == 0 }
+        let acceptable = slotLinks[Int(slot)].parents.isEmpty && txs.allSatisfy { records[Int($0)].undecidedSets == 0 }
         var decisions = Decisions()
         decisions.rejectedTransactions = pendingRejected
         pendingRejected.removeAll()
@@ -304,11 +311,10 @@ public struct AvalancheEngine: Sendable {
         } else {
             slot = Int32(slotVertex.count)
             slotVertex.append(vertex)
-            slotParents.append(InlineInt32List())
-            slotTransactions.append([])
+            slotLinks.append(SlotLinks())
             slotDoomed.append(false)
         }
-        slotParents[Int(slot)] = InlineInt32List()
+        slotLinks[Int(slot)].parents = InlineInt32List()
         dag.setTag(slot, for: vertex.id)
         processingOrder.append(slot)
         return slot
@@ -459,24 +465,22 @@ public struct AvalancheEngine: Sendable {
         var reached: [Int32] = []
         swap(&reached, &scratch.reached)
         reached.removeAll(keepingCapacity: true)
-        let order = processingOrder, transactionLists = slotTransactions, parentLists = slotParents
+        let order = processingOrder, links = slotLinks
         order.withUnsafeBufferPointer { order in
-            transactionLists.withUnsafeBufferPointer { transactionsOf in
-                parentLists.withUnsafeBufferPointer { parentsOf in
-                    scratch.slotMask.withUnsafeMutableBufferPointer { slotMasks in
-                        scratch.recordMask.withUnsafeMutableBufferPointer { recordMasks in
-                            // Every seeded vertex is processing, so the pass clears every bit it set.
-                            for slot in order.reversed() {
-                                let s = Int(slot)
-                                let chits = slotMasks[s]
-                                guard chits != 0 else { continue }
-                                slotMasks[s] = 0
-                                for index in 0..<parentsOf[s].count { slotMasks[Int(parentsOf[s][index])] |= chits }
-                                for index in 0..<transactionsOf[s].count {
-                                    let record = Int(transactionsOf[s][index])
-                                    if recordMasks[record] == 0 { reached.append(Int32(record)) }
-                                    recordMasks[record] |= chits
-                                }
+            links.withUnsafeBufferPointer { links in
+                scratch.slotMask.withUnsafeMutableBufferPointer { slotMasks in
+                    scratch.recordMask.withUnsafeMutableBufferPointer { recordMasks in
+                        // Every seeded vertex is processing, so the pass clears every bit it set.
+                        for slot in order.reversed() {
+                            let s = Int(slot)
+                            let chits = slotMasks[s]
+                            guard chits != 0 else { continue }
+                            slotMasks[s] = 0
+                            for index in 0..<links[s].parents.count { slotMasks[Int(links[s].parents[index])] |= chits }
+                            for index in 0..<links[s].transactions.count {
+                                let record = Int(links[s].transactions[index])
+                                if recordMasks[record] == 0 { reached.append(Int32(record)) }
+                                recordMasks[record] |= chits
                             }
                         }
                     }
@@ -625,7 +629,7 @@ public struct AvalancheEngine: Sendable {
             let s = Int(slot)
             if slotDoomed[s] {
                 reject(slot, into: &decisions)
-            } else if slotParents[s].isEmpty && slotTransactions[s].allSatisfy({ records[Int($0)].undecidedSets == 0 }) {
+            } else if slotLinks[s].parents.isEmpty && slotLinks[s].transactions.allSatisfy({ records[Int($0)].undecidedSets == 0 }) {
                 accept(slot, into: &decisions)
             } else {
                 remaining.append(slot)
@@ -638,7 +642,7 @@ public struct AvalancheEngine: Sendable {
     private mutating func accept(_ slot: Int32, into decisions: inout Decisions) {
         let vertex = slotVertex[Int(slot)]!
         dag.decide(vertex.id, .accepted)
-        for record in slotTransactions[Int(slot)] {
+        for record in slotLinks[Int(slot)].transactions {
             let r = records[Int(record)]
             if !r.accepted {
                 records[Int(record)].accepted = true
@@ -653,7 +657,7 @@ public struct AvalancheEngine: Sendable {
             leave(record, slot)
         }
         for child in dag.entry(vertex.id)!.children {
-            if let childSlot = dag.tag(of: child.id) { slotParents[Int(childSlot)].removeAll { $0 == slot } }
+            if let childSlot = dag.tag(of: child.id) { slotLinks[Int(childSlot)].parents.removeAll { $0 == slot } }
         }
         decisions.acceptedVertices.append(vertex)
         releaseSlot(slot, vertex.id)
@@ -662,7 +666,7 @@ public struct AvalancheEngine: Sendable {
     private mutating func reject(_ slot: Int32, into decisions: inout Decisions) {
         let vertex = slotVertex[Int(slot)]!
         dag.decide(vertex.id, .rejected)
-        for record in slotTransactions[Int(slot)] {
+        for record in slotLinks[Int(slot)].transactions {
             guard !records[Int(record)].vacant else { continue }
             let r = leave(record, slot)
             guard r.slots.isEmpty else { continue }   // still carried by another processing vertex
@@ -720,8 +724,7 @@ public struct AvalancheEngine: Sendable {
         let s = Int(slot)
         dag.setTag(-1, for: id)
         slotVertex[s] = nil
-        slotParents[s] = InlineInt32List()
-        slotTransactions[s] = []
+        slotLinks[s] = SlotLinks()
         slotDoomed[s] = false
         freeSlots.append(slot)
     }
@@ -759,10 +762,10 @@ public struct AvalancheEngine: Sendable {
         }
         for slot in processingOrder {
             let s = Int(slot)
-            guard !slotDoomed[s], slotParents[s].allSatisfy({ strong[Int($0)] }),
-                  slotTransactions[s].allSatisfy({ isPreferred($0) }) else { continue }
+            guard !slotDoomed[s], slotLinks[s].parents.allSatisfy({ strong[Int($0)] }),
+                  slotLinks[s].transactions.allSatisfy({ isPreferred($0) }) else { continue }
             strong[s] = true
-            for parent in slotParents[s] { hasStrongChild[Int(parent)] = true }
+            for parent in slotLinks[s].parents { hasStrongChild[Int(parent)] = true }
         }
         var frontier: [Hash256] = []
         for slot in processingOrder where strong[Int(slot)] && !hasStrongChild[Int(slot)] {
@@ -791,8 +794,8 @@ public struct AvalancheEngine: Sendable {
         if strongScratch.count < slotVertex.count {
             strongScratch.append(contentsOf: repeatElement(false, count: slotVertex.count - strongScratch.count))
         }
-        let strong = !slotDoomed[s] && slotParents[s].allSatisfy({ strongScratch[Int($0)] })
-            && slotTransactions[s].allSatisfy({ isPreferred($0) })
+        let strong = !slotDoomed[s] && slotLinks[s].parents.allSatisfy({ strongScratch[Int($0)] })
+            && slotLinks[s].transactions.allSatisfy({ isPreferred($0) })
         strongScratch[s] = strong
         guard strong else { return }
         let vertex = slotVertex[s]!
