@@ -64,9 +64,9 @@ public struct AvalancheEngine: Sendable {
     private var slotVertex: [Vertex?] = []
     /// Each slot's links, read together by every vote pass.
     private struct SlotLinks: Sendable {
-        /// Processing parents only: usually one or two, kept in place (an array each was a
-        /// storage of its own, read from memory at every vote pass).
-        var parents = InlineInt32List()
+        /// Processing parents only: up to five kept in place (an array each was a storage of
+        /// its own, read from memory at every vote pass).
+        var parents = ParentSlotList()
         /// Transaction records, in vertex order: usually one, kept in place.
         var transactions = InlineInt32List()
     }
@@ -314,7 +314,7 @@ public struct AvalancheEngine: Sendable {
             slotLinks.append(SlotLinks())
             slotDoomed.append(false)
         }
-        slotLinks[Int(slot)].parents = InlineInt32List()
+        slotLinks[Int(slot)].parents = ParentSlotList()
         dag.setTag(slot, for: vertex.id)
         processingOrder.append(slot)
         return slot
