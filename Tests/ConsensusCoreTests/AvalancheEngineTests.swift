@@ -439,4 +439,45 @@ struct AvalancheEngineTests {
         #expect(AvalancheEngine.merged([], adding: &one, removing: &other) == [id(5)])
         #expect(AvalancheEngine.merged(ids, adding: &none, removing: &nothing) == ids)
     }
+
+    /// Engines of different sizes lent one vote scratch in turn decide what each decides
+    /// with its own: the same decisions at every poll and the same preferred frontier after
+    /// it, through random DAGs with conflicts and random polls interleaved between engines.
+    @Test func enginesSharingAVoteScratchDecideAsWithTheirOwn() throws {
+        var rng = TestGenerator(seed: 77)
+        var alone: [AvalancheEngine] = []
+        var vertices: [[Vertex]] = []
+        for (index, size) in [12, 60, 30].enumerated() {
+            var e = engine()
+            var added: [Vertex] = []
+            for n in 0..<size {
+                let parents = added.isEmpty
+                    ? [genesis]
+                    : (0...Int(rng.next() % 3)).map { _ in added[Int(rng.next() % UInt64(added.count))] }
+                var unique: [Vertex] = []
+                for parent in parents where !unique.contains(where: { $0.id == parent.id }) { unique.append(parent) }
+                let t = tx(spending: [InputID(rng.next() % UInt64(size / 2))], nonce: UInt64(index * 1_000 + n))
+                let v = vertex(on: unique, [t], creator: NodeID(n), timestamp: Int64(n))
+                if (try? e.add(v)) != nil { added.append(v) }
+            }
+            alone.append(e)
+            vertices.append(added)
+        }
+        var lent = alone
+        var scratch = VoteScratch()
+        var decided = 0
+        for step in 0..<600 {
+            let which = Int(rng.next() % UInt64(alone.count))
+            let named = vertices[which]
+            let k = 5
+            let chits = (0..<k).map { _ in [named[Int(rng.next() % UInt64(named.count))].id] }
+            let own = alone[which].recordPollDecided(ChitGroups(chits))
+            let shared = lent[which].recordPollDecided(ChitGroups(chits), scratch: &scratch)
+            #expect(own?.acceptedVertices.map(\.id) == shared?.acceptedVertices.map(\.id), "step \(step)")
+            #expect(own?.rejectedVertices == shared?.rejectedVertices, "step \(step)")
+            #expect(alone[which].preferredFrontier() == lent[which].preferredFrontier(), "step \(step)")
+            decided += own.map { $0.acceptedVertices.count + $0.rejectedVertices.count } ?? 0
+        }
+        #expect(decided > 20, "the polls decided vertices")
+    }
 }
