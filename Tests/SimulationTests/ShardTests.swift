@@ -1,4 +1,5 @@
 import ConsensusCore
+import Dispatch
 import Testing
 @testable import Simulation
 
@@ -210,5 +211,45 @@ struct ShardTests {
             let error = #expect(throws: SimulationError.self) { try Simulator(options: options(shards: count)) }
             #expect(error?.description.contains("shards") == true)
         }
+    }
+
+    /// Two threads hand work to each other through a pair of gates, as a run's thread and a
+    /// shard's do at every window: each sees the other's write once its wait returns, and no
+    /// wake-up is lost, whether the waiter finds the raise while spinning, or sleeps first
+    /// (no spins at all), or either. Both sides run on threads of their own, so that a lost
+    /// wake-up fails the test after a while instead of hanging it.
+    @Test(arguments: [0, 64, 4_096])
+    func gatesHandOverWorkWhetherTheWaiterSpinsOrSleeps(spinLimit: Int) {
+        final class Shared: @unchecked Sendable {
+            var value = 0
+            var mismatches = 0
+        }
+        let ping = Gate(spinLimit: spinLimit), pong = Gate(spinLimit: spinLimit)
+        let shared = Shared()
+        let rounds = 2_000
+        let finished = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            for round in 1...rounds {
+                ping.wait(forAtLeast: round)
+                shared.value += 1
+                pong.raise()
+            }
+            finished.signal()
+        }
+        DispatchQueue.global().async {
+            for round in 1...rounds {
+                shared.value += 1
+                ping.raise()
+                pong.wait(forAtLeast: round)
+                if shared.value != 2 * round { shared.mismatches += 1 }
+            }
+            finished.signal()
+        }
+        let bothReturned = finished.wait(timeout: .now() + .seconds(60)) == .success
+            && finished.wait(timeout: .now() + .seconds(60)) == .success
+        #expect(bothReturned, "a wait did not return: a wake-up was lost")
+        guard bothReturned else { return }
+        #expect(shared.mismatches == 0)
+        #expect(shared.value == 2 * rounds)
     }
 }

@@ -129,9 +129,15 @@ final class Gate: @unchecked Sendable {
     private let sleeping = Atomic<Bool>(false)
     private let wake = Semaphore()
 
-    /// Spins of the waiter before it sleeps: some tens of microseconds, the usual difference
-    /// between two shards' times for a window.
-    private static let spinLimit = 4_096
+    /// Spins of the waiter before it sleeps.
+    private let spinLimit: Int
+
+    /// A gate at count zero whose waiter spins `spinLimit` times before it sleeps. The
+    /// default, some tens of microseconds, is the usual difference between two shards'
+    /// times for a window.
+    init(spinLimit: Int = 4_096) {
+        self.spinLimit = spinLimit
+    }
 
     /// Adds one to the count, and wakes the waiter if it sleeps.
     func raise() {
@@ -141,7 +147,7 @@ final class Gate: @unchecked Sendable {
 
     /// Returns once the count is at least `target`.
     func wait(forAtLeast target: Int) {
-        for _ in 0..<Self.spinLimit {
+        for _ in 0..<spinLimit {
             if count.load(ordering: .sequentiallyConsistent) >= target { return }
             cache_hint_spin_pause()
         }
