@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import CacheHints
+import Dispatch
 import Synchronization
 
 /// The threads of a sharded run: the first shard runs on the thread that runs the run,
@@ -127,7 +128,7 @@ final class ShardThreads: @unchecked Sendable {
 final class Gate: @unchecked Sendable {
     private let count = Atomic<Int>(0)
     private let sleeping = Atomic<Bool>(false)
-    private let wake = Semaphore()
+    private let wake = DispatchSemaphore(value: 0)
 
     /// Spins of the waiter before it sleeps.
     private let spinLimit: Int
@@ -161,38 +162,5 @@ final class Gate: @unchecked Sendable {
             }
             wake.wait()
         }
-    }
-}
-
-/// A counting semaphore of the C library (Dispatch's would do, but would bring its pool).
-private final class Semaphore: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var value = 0
-
-    init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-        condition.deallocate()
-    }
-
-    func signal() {
-        pthread_mutex_lock(mutex)
-        value += 1
-        pthread_cond_signal(condition)
-        pthread_mutex_unlock(mutex)
-    }
-
-    func wait() {
-        pthread_mutex_lock(mutex)
-        while value == 0 { pthread_cond_wait(condition, mutex) }
-        value -= 1
-        pthread_mutex_unlock(mutex)
     }
 }

@@ -17,7 +17,9 @@ struct StorageModel {
     private(set) var disks: [NodeDisk]
     /// Each node's `queue.durableAt`, kept apart as well: the simulator reads it at every
     /// message a node sends, and reading it from the node's disk record (some 200 bytes,
-    /// one per node) missed the cache nearly every time.
+    /// one per node) missed the cache nearly every time. Every call of a queue's methods
+    /// goes through `changeQueue`, which keeps it up to date (only the interval counters are
+    /// written directly).
     private var durable: [Int64]
     /// Waits of foreground operations for the device after the warm-up, microseconds.
     private(set) var waits = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
@@ -52,8 +54,7 @@ struct StorageModel {
 
     /// `node` writes `records` records of `bytes` bytes in all, issued at `time`.
     mutating func write(_ node: Int, bytes: Int64, records: Int, at time: Int64) {
-        note(wait: disks[node].queue.write(bytes, at: time, costs), at: time)
-        durable[node] = disks[node].queue.durableAt
+        note(wait: changeQueue(node) { [costs] in $0.write(bytes, at: time, costs) }, at: time)
         storedBytes += bytes
         let work = disks[node].store.put(bytes: bytes, records: records, at: time)
         if !work.isEmpty { absorb(work, node, at: time) }
@@ -62,7 +63,7 @@ struct StorageModel {
     /// `node` reads `records` records of `bytes` bytes in all, issued at `time`; returns when
     /// the data is back.
     mutating func read(_ node: Int, bytes: Int64, records: Int, at time: Int64) -> Int64 {
-        let (done, wait) = disks[node].queue.read(bytes, records: records, at: time, costs)
+        let (done, wait) = changeQueue(node) { [costs] in $0.read(bytes, records: records, at: time, costs) }
         note(wait: wait, at: time)
         return done
     }
@@ -72,17 +73,13 @@ struct StorageModel {
         guard let retention = options.retention else { return }
         let (markers, work) = disks[node].store.expire(before: time - retention.nanoseconds)
         guard markers > 0 else { return }
-        note(wait: disks[node].queue.write(markers, at: time, costs), at: time)
-        durable[node] = disks[node].queue.durableAt
+        note(wait: changeQueue(node) { [costs] in $0.write(markers, at: time, costs) }, at: time)
         storedBytes += markers
         if !work.isEmpty { absorb(work, node, at: time) }
     }
 
     /// `node` stopped at `time`: its unfinished foreground work is lost.
-    mutating func stop(_ node: Int, at time: Int64) {
-        disks[node].queue.stop(at: time)
-        durable[node] = disks[node].queue.durableAt
-    }
+    mutating func stop(_ node: Int, at time: Int64) { changeQueue(node) { $0.stop(at: time) } }
 
     /// `node` restarts from its store at `time`: it reads its write-ahead log back (the
     /// memtable it had not flushed) before it acts.
@@ -90,14 +87,12 @@ struct StorageModel {
         let log = disks[node].store.memtable.bytes
         guard log > 0 else { return }
         let done = read(node, bytes: log, records: 1, at: time)
-        disks[node].queue.holdUntil(done)
-        durable[node] = disks[node].queue.durableAt
+        changeQueue(node) { $0.holdUntil(done) }
     }
 
     /// `node`'s disk failed: it restarts at `time` on an empty one.
     mutating func replace(_ node: Int, at time: Int64) {
-        disks[node].queue.replace(at: time)
-        durable[node] = disks[node].queue.durableAt
+        changeQueue(node) { $0.replace(at: time) }
         disks[node].store = LogStructuredStore(options: options)
     }
 
@@ -105,7 +100,7 @@ struct StorageModel {
     /// device time it was busy and the bytes it wrote and read in it. Work booked beyond the
     /// interval (a queue running ahead) is left for the next ones, bytes with device time.
     mutating func takeInterval(_ node: Int, at time: Int64, width: Int64) -> (busyNs: Int64, written: Int64, read: Int64) {
-        disks[node].queue.advance(to: time, costs)
+        changeQueue(node) { [costs] in $0.advance(to: time, costs) }
         let booked = disks[node].queue.busyNs
         let busy = min(booked, width)
         disks[node].queue.busyNs -= busy
@@ -148,6 +143,13 @@ struct StorageModel {
     private mutating func absorb(_ work: BackgroundWork, _ node: Int, at time: Int64) {
         compactions += work.compactions
         reclaimedBytes += work.reclaimedBytes
-        disks[node].queue.addBackground(work, at: time, costs)
+        changeQueue(node) { [costs] in $0.addBackground(work, at: time, costs) }
+    }
+
+    /// Changes `node`'s device queue through `change`, then copies its durable instant.
+    @inline(__always)
+    private mutating func changeQueue<Result>(_ node: Int, _ change: (inout DiskQueue) -> Result) -> Result {
+        defer { durable[node] = disks[node].queue.durableAt }
+        return change(&disks[node].queue)
     }
 }
