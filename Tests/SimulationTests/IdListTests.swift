@@ -37,16 +37,79 @@ struct IdListTests {
             }
         }
         #expect(iterator.next() == nil)
-        #expect(list.words.count == 4 * 1 + 4 * 9)
+        #expect(list.wordCount == 4 * 1 + 4 * 9)
         #expect(IdList([], numbering: numbering).isEmpty)
         #expect(IdList(ids, numbering: numbering) == list)
         #expect(IdList(Array(ids.reversed()), numbering: numbering) != list)
     }
 
-    /// Where a list's words lie.
-    private func storage(_ list: IdList) -> UnsafeRawPointer? {
-        list.words.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
+    /// Lists of every length from none to seven, all numbered: up to four lie in place, the
+    /// longer in an array. Either way a list reads back its ids in order, from its start or
+    /// from any id within it, and equals exactly the lists with its content.
+    @Test func listsOfUpToFourNumbersLieInPlace() {
+        let genesis = try! Vertex(creator: 0, height: 0, timestamp: 0, parents: [], transactions: [], signer: nil)
+        let numbering = VertexNumbering()
+        numbering.register(genesis)
+        var ids: [Hash256] = []
+        for index in 0..<7 {
+            let vertex = try! Vertex(creator: NodeID(index), height: 1, timestamp: Int64(index), parents: [genesis.id],
+                                     transactions: [], signer: nil)
+            numbering.register(vertex)
+            ids.append(vertex.id)
+        }
+        var lists: [IdList] = []
+        for count in 0...ids.count {
+            let chosen = Array(ids.prefix(count))
+            let list = IdList(chosen, numbering: numbering)
+            #expect((list.wordStorage == nil) == (count <= IdList.inPlaceLimit), "\(count) ids")
+            #expect(list.isEmpty == (count == 0) && list.wordCount == count)
+            #expect(list.ids(numbering: numbering) == chosen)
+            #expect(Array(list) == chosen.map { .number(numbering.number(of: $0)!) })
+            for start in 0...count {
+                var iterator = IdList.Iterator(list, index: start)
+                var rest: [IdList.Element] = []
+                while let element = iterator.next() { rest.append(element) }
+                #expect(rest == Array(list).suffix(count - start), "\(count) ids from \(start)")
+            }
+            #expect(IdList(chosen, numbering: numbering) == list)
+            if count > 0 {
+                // The same length with any one id replaced, and the ids reversed.
+                for place in 0..<count {
+                    var other = chosen
+                    other[place] = ids[(count + place) % ids.count] == chosen[place] ? ids[0] : ids[(count + place) % ids.count]
+                    if other != chosen { #expect(IdList(other, numbering: numbering) != list) }
+                }
+                if count > 1 { #expect(IdList(Array(chosen.reversed()), numbering: numbering) != list) }
+            }
+            lists.append(list)
+        }
+        // No two lengths are equal (an empty list included).
+        for a in lists.indices { for b in lists.indices where a != b { #expect(lists[a] != lists[b]) } }
+        #expect(IdList() == lists[0])
+        // One id by its number, as a fetch names it, is the one-id list.
+        #expect(IdList(ids[0], number: numbering.number(of: ids[0])) == lists[1])
+        // A whole id never lies in place, however short the list.
+        let whole = IdList([ids[1]], numbering: VertexNumbering())
+        #expect(whole.wordStorage != nil && whole.wordCount == 9 && Array(whole) == [.id(ids[1])])
+        #expect(IdList(ids[1], number: nil) == whole)
     }
+
+    /// A message carries a vertex or ids in one field: a queued event stays 48 bytes.
+    @Test func aMessageCarriesAVertexOrIds() {
+        let (ids, numbering) = vertices()
+        let genesis = try! Vertex(creator: 0, height: 0, timestamp: 0, parents: [], transactions: [], signer: nil)
+        let list = IdList(Array(ids.prefix(3)), numbering: numbering)
+        let chits = Message(kind: .chits, from: 1, to: 2, poll: 7, vertex: nil, ids: list)
+        #expect(chits.vertex == nil && chits.ids == list && chits.takeIds() == list)
+        #expect(chits.kind == .chits && chits.from == 1 && chits.to == 2 && chits.poll == 7)
+        let put = Message(kind: .put, from: 2, to: 1, poll: 0, vertex: genesis, ids: IdList())
+        #expect(put.vertex === genesis && put.ids.isEmpty && put.takeIds().isEmpty)
+        #expect(MemoryLayout<Message>.size <= 32 && MemoryLayout<SimEvent>.size <= 32)
+        #expect(MemoryLayout<ScheduledEvent<SimEvent>>.stride == 48)
+    }
+
+    /// Where a list's words lie.
+    private func storage(_ list: IdList) -> UnsafeRawPointer? { list.wordStorage }
 
     @Test func equalListsMadeApartShareOneStorage() {
         let (ids, numbering) = vertices()
@@ -73,7 +136,10 @@ struct IdListTests {
         for (index, list) in held.enumerated() { #expect(list.ids(numbering: numbering) == Array(ids.prefix(index + 1))) }
         let last = IdList(ids, numbering: numbering)
         #expect(storage(cache.shared(last)) == storage(held.last!))
-        #expect(storage(cache.shared(IdList([ids[0]], numbering: numbering))) != storage(held[0]))
+        // A list of one number lies in place: the cache passes it through.
+        #expect(storage(held[0]) == nil)
+        #expect(cache.shared(IdList([ids[0]], numbering: numbering)) == held[0])
+        #expect(storage(cache.shared(IdList(Array(ids.prefix(2)), numbering: numbering))) != storage(held[1]))
     }
 
     /// With 40 vertices, a poll's answers name more numbered vertices than its tally keeps

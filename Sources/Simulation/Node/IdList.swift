@@ -12,11 +12,33 @@ import ConsensusCore
 /// An id without a number is a vertex not registered yet: in a sharded run, one issued in
 /// the window being run (the numbering is written between windows only).
 struct IdList: Equatable, Sequence {
-    /// A number per numbered id; an id without one is `IdList.whole` then its four 64-bit
-    /// words, low half first.
-    private(set) var words: [UInt32]
+    /// How many numbers a list keeps in place.
+    static var inPlaceLimit: Int { 4 }
 
-    /// The word that introduces a whole id (no vertex is numbered 2^32 - 1).
+    /// A list of up to `inPlaceLimit` numbers lies in place, any other in an array.
+    ///
+    /// A LAN's chits and pull queries name one to four vertices nine times in ten (about
+    /// three on average in reference run (a)). In an array each message carried a reference
+    /// to a list shared by many: a retain at every send and a release at every delivery,
+    /// atomic because shards share lists, and with two shards on two cores the count's
+    /// cache line moved between them at every other message. In place, a message carries
+    /// its numbers, and comparing two chits reads no memory of their own.
+    ///
+    /// The form is canonical: every list of at most `inPlaceLimit` numbers is in place,
+    /// so that lists are equal exactly when their storages are.
+    private enum Storage: Equatable {
+        /// Words `0..<4` as `low`'s lower and upper halves, then `high`'s; the words past
+        /// the list's end are `IdList.whole`.
+        case inPlace(low: UInt64, high: UInt64)
+        /// A number per numbered id; an id without one is `IdList.whole` then its four
+        /// 64-bit words, low half first.
+        case words([UInt32])
+    }
+
+    private var storage: Storage
+
+    /// The word that introduces a whole id (no vertex is numbered 2^32 - 1); in place, the
+    /// word of an unused place.
     static var whole: UInt32 { .max }
 
     /// One id of a list.
@@ -33,21 +55,52 @@ struct IdList: Equatable, Sequence {
     }
 
     /// No ids.
-    init() { words = [] }
+    init() { storage = .inPlace(low: .max, high: .max) }
 
     /// `ids`, in order, each by number where `numbering` has one.
     init(_ ids: [Hash256], numbering: VertexNumbering) {
+        if ids.count <= Self.inPlaceLimit {
+            var places = InPlace()
+            for id in ids {
+                guard let number = numbering.number(of: id) else { break }
+                places.append(number)
+            }
+            if places.count == ids.count {
+                storage = places.storage
+                return
+            }
+        }
         var words: [UInt32] = []
         words.reserveCapacity(ids.count)
         for id in ids { Self.append(id, number: numbering.number(of: id), to: &words) }
-        self.words = words
+        storage = .words(words)
     }
 
     /// The one vertex `id`, by `number` when it has one (already looked up).
     init(_ id: Hash256, number: UInt32?) {
+        if let number {
+            storage = .inPlace(low: UInt64(number) | 0xFFFF_FFFF_0000_0000, high: .max)
+            return
+        }
         var words: [UInt32] = []
-        Self.append(id, number: number, to: &words)
-        self.words = words
+        Self.append(id, number: nil, to: &words)
+        storage = .words(words)
+    }
+
+    /// Numbers gathered for a list in place.
+    private struct InPlace {
+        var low: UInt64 = .max
+        var high: UInt64 = .max
+        var count = 0
+
+        mutating func append(_ number: UInt32) {
+            let shift = UInt64(count & 1) * 32
+            let word = (UInt64(number) | ~0xFFFF_FFFF) << shift | (1 << shift &- 1)
+            if count < 2 { low &= word } else { high &= word }
+            count += 1
+        }
+
+        var storage: Storage { .inPlace(low: low, high: high) }
     }
 
     private static func append(_ id: Hash256, number: UInt32?, to words: inout [UInt32]) {
@@ -62,12 +115,44 @@ struct IdList: Equatable, Sequence {
         }
     }
 
-    var isEmpty: Bool { words.isEmpty }
+    var isEmpty: Bool {
+        switch storage {
+        case let .inPlace(low, _): UInt32(truncatingIfNeeded: low) == Self.whole
+        case let .words(words): words.isEmpty
+        }
+    }
+
+    /// How many words the list takes: one per numbered id, nine per whole one.
+    var wordCount: Int {
+        switch storage {
+        case let .inPlace(low, high): Self.placesUsed(low) + (Self.placesUsed(low) == 2 ? Self.placesUsed(high) : 0)
+        case let .words(words): words.count
+        }
+    }
+
+    /// Of the two places in `pair`, how many hold a number.
+    @inline(__always)
+    fileprivate static func placesUsed(_ pair: UInt64) -> Int {
+        UInt32(truncatingIfNeeded: pair) == whole ? 0 : pair >> 32 == UInt64(whole) ? 1 : 2
+    }
+
+    /// Where the words of a list not in place lie, nil for a list in place: for tests of
+    /// sharing, never read through.
+    var wordStorage: UnsafeRawPointer? {
+        guard case let .words(words) = storage else { return nil }
+        return words.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
+    }
+
+    /// The words of a list not in place, nil for a list in place.
+    fileprivate var storedWords: [UInt32]? {
+        guard case let .words(words) = storage else { return nil }
+        return words
+    }
 
     /// The ids, whole: numbers are read back from `numbering`.
     func ids(numbering: VertexNumbering) -> [Hash256] {
         var ids: [Hash256] = []
-        ids.reserveCapacity(words.count)
+        ids.reserveCapacity(wordCount)
         for element in self { ids.append(Self.id(of: element, numbering: numbering)) }
         return ids
     }
@@ -81,22 +166,39 @@ struct IdList: Equatable, Sequence {
         }
     }
 
-    func makeIterator() -> Iterator { Iterator(words: words) }
+    @inline(__always)
+    func makeIterator() -> Iterator { Iterator(self) }
 
     /// Reads the ids in order.
     struct Iterator: IteratorProtocol {
-        let words: [UInt32]
+        /// The words of a list not in place; nil for one in place, whose numbers are in
+        /// `low` and `high`.
+        private let words: [UInt32]?
+        private let low: UInt64
+        private let high: UInt64
         /// The word the next id starts at.
         private(set) var index: Int
 
-        /// Reads `words` from `index`, which must start an id.
-        init(words: [UInt32], index: Int = 0) {
-            self.words = words
+        /// Reads `list` from word `index`, which must start an id.
+        @inline(__always)
+        init(_ list: IdList, index: Int = 0) {
+            switch list.storage {
+            case let .inPlace(low, high): (words, self.low, self.high) = (nil, low, high)
+            case let .words(words): (self.words, low, high) = (words, .max, .max)
+            }
             self.index = index
         }
 
         @inline(__always)
         mutating func next() -> Element? {
+            guard let words else {
+                // In place, the list ends at the first unused place or after the fourth.
+                guard index < IdList.inPlaceLimit else { return nil }
+                let number = UInt32(truncatingIfNeeded: (index < 2 ? low : high) >> UInt64((index & 1) * 32))
+                guard number != IdList.whole else { return nil }
+                index += 1
+                return .number(number)
+            }
             guard index < words.count else { return nil }
             let word = words[index]
             if word != IdList.whole {
@@ -136,8 +238,9 @@ struct IdListCache {
 
     /// `list` itself, or an equal list made earlier.
     mutating func shared(_ list: IdList) -> IdList {
-        var hash = UInt64(list.words.count)
-        for word in list.words { hash = (hash ^ UInt64(word)) &* 0x100_0000_01B3 }
+        guard let words = list.storedWords else { return list }      // in place: nothing to share
+        var hash = UInt64(words.count)
+        for word in words { hash = (hash ^ UInt64(word)) &* 0x100_0000_01B3 }
         let slot = Int(truncatingIfNeeded: SplitMix64.mix(hash)) & mask
         if slots[slot] == list { return slots[slot] }
         slots[slot] = list

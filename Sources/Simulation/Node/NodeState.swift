@@ -19,13 +19,50 @@ enum MessageKind: UInt8 {
 }
 
 /// A message in flight, carried inside its delivery event.
+///
+/// A message carries a vertex (push queries and puts) or ids (the others), never both: one
+/// field holds either, so that with ids kept in place (`IdList`) a message still takes 32
+/// bytes and a queued event 48.
 struct Message {
+    private var cargo: Cargo
     var kind: MessageKind
     var from: Int32
     var to: Int32
     var poll: UInt32
-    var vertex: Vertex?
-    var ids: IdList
+
+    private enum Cargo {
+        case vertex(Vertex)
+        case ids(IdList)
+    }
+
+    /// A message carrying `vertex` or `ids` (at least one of them nil or empty).
+    init(kind: MessageKind, from: Int32, to: Int32, poll: UInt32, vertex: Vertex?, ids: IdList) {
+        precondition(vertex == nil || ids.isEmpty, "a message carries a vertex or ids, not both")
+        cargo = vertex.map { .vertex($0) } ?? .ids(ids)
+        self.kind = kind
+        self.from = from
+        self.to = to
+        self.poll = poll
+    }
+
+    var vertex: Vertex? {
+        guard case let .vertex(vertex) = cargo else { return nil }
+        return vertex
+    }
+
+    var ids: IdList {
+        guard case let .ids(ids) = cargo else { return IdList() }
+        return ids
+    }
+
+    /// The ids, moved out of the message rather than copied.
+    consuming func takeIds() -> IdList {
+        let cargo = self.cargo
+        return switch consume cargo {
+        case let .ids(ids): ids
+        case .vertex: IdList()
+        }
+    }
 }
 
 /// Bytes on the wire besides the content: framing, message type, request id, chain id, TLS/TCP/IP.
@@ -120,7 +157,7 @@ extension PollState {
             // at least as many ids as in the longest chit: room for that many at once costs
             // no memory that growing would not, and skips the growth up to it.
             var longest = 0
-            for group in answers.groups { longest = max(longest, group.chit.words.count) }
+            for group in answers.groups { longest = max(longest, group.chit.wordCount) }
             tally.reserve(numbers: longest)
             for group in answers.groups {
                 for element in group.chit { tally.add(group.weight, to: element) }
@@ -140,13 +177,13 @@ extension PollState {
         answers.groups.withUnsafeMutableBufferPointer { groups in
             for group in groups.indices {
                 let start = preference ? groups[group].reachedPreference : groups[group].reachedConfidence
-                var ids = IdList.Iterator(words: groups[group].chit.words, index: Int(start))
+                var ids = IdList.Iterator(groups[group].chit, index: Int(start))
                 var reached = ids.index
                 while let element = ids.next(), Int(tally.voters(element)) >= alpha { reached = ids.index }
                 if preference { groups[group].reachedPreference = Int32(reached) } else {
                     groups[group].reachedConfidence = Int32(reached)
                 }
-                if reached < groups[group].chit.words.count { partial += Int(groups[group].weight) }
+                if reached < groups[group].chit.wordCount { partial += Int(groups[group].weight) }
             }
         }
         return partial + pending >= alpha

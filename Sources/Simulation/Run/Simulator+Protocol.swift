@@ -6,7 +6,7 @@ import ConsensusCore
 extension Simulator {
     // MARK: - Receiving
 
-    func deliver(_ message: Message) {
+    func deliver(_ message: consuming Message) {
         metrics.delivered += 1
         let node = Int(message.to)
         guard nodes[node].alive else {
@@ -22,9 +22,9 @@ extension Simulator {
             receive(vertex, at: node, from: from)
             answerPush(of: vertex, at: node, from: from, poll: message.poll)
         case .pullQuery:
-            answerPull(at: node, from: from, poll: message.poll, naming: message.ids)
+            answerPull(at: node, from: from, poll: message.poll, naming: message.takeIds())
         case .chits:
-            receiveChits(at: node, from: from, poll: message.poll, chit: message.ids)
+            receiveChits(at: node, from: from, poll: message.poll, chit: message.takeIds())
         case .get:
             for id in message.ids.ids(numbering: archive.numbering) {
                 var ready = SimInstant.zero
