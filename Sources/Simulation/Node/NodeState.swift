@@ -55,7 +55,9 @@ struct Message {
         return ids
     }
 
-    /// The ids, moved out of the message rather than copied.
+    /// The ids of a message the caller is done with: consuming it lets the compiler move
+    /// them out instead of copying them (a reference count and an enum switch less for
+    /// each chit and pull query delivered).
     consuming func takeIds() -> IdList {
         let cargo = self.cargo
         return switch consume cargo {
