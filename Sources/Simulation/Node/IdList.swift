@@ -225,6 +225,8 @@ struct IdList: Equatable, Sequence {
 /// equal chits compare by identity. A slot per hash of the content keeps the last list
 /// with that hash; a list replaced there lives on as long as something holds it. Which
 /// storage a list has never changes what it says, so nothing simulated depends on this.
+/// A list in place (four numbers or fewer, most of a LAN's) has no storage to share and
+/// passes through.
 struct IdListCache {
     private var slots: [IdList]
     private let mask: Int
