@@ -314,7 +314,7 @@ public struct AvalancheEngine: Sendable {
             slotLinks.append(SlotLinks())
             slotDoomed.append(false)
         }
-        slotLinks[Int(slot)].parents = ParentSlotList()
+        // A reused slot's links were emptied when it was released (`releaseSlot`).
         dag.setTag(slot, for: vertex.id)
         processingOrder.append(slot)
         return slot

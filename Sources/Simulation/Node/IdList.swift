@@ -125,14 +125,14 @@ struct IdList: Equatable, Sequence {
     /// How many words the list takes: one per numbered id, nine per whole one.
     var wordCount: Int {
         switch storage {
-        case let .inPlace(low, high): Self.placesUsed(low) + (Self.placesUsed(low) == 2 ? Self.placesUsed(high) : 0)
+        case let .inPlace(low, high): Self.placesUsed(low) < 2 ? Self.placesUsed(low) : 2 + Self.placesUsed(high)
         case let .words(words): words.count
         }
     }
 
     /// Of the two places in `pair`, how many hold a number.
     @inline(__always)
-    fileprivate static func placesUsed(_ pair: UInt64) -> Int {
+    private static func placesUsed(_ pair: UInt64) -> Int {
         UInt32(truncatingIfNeeded: pair) == whole ? 0 : pair >> 32 == UInt64(whole) ? 1 : 2
     }
 
