@@ -453,60 +453,77 @@ public struct AvalancheEngine: Sendable {
     /// retained and released the vertex's lists, more work than the pass itself.
     private mutating func spreadVotes(_ answers: ChitGroups, groups: Range<Int>, scratch: inout VoteScratch) {
         var seeded = false
-        for group in groups {
-            let bit = UInt64(1) << UInt64(group - groups.lowerBound)
-            for id in answers.chit(group) {
-                guard let slot = dag.tag(of: id) else { continue }
-                scratch.slotMask[Int(slot)] |= bit
-                seeded = true
+        scratch.slotMask.withUnsafeMutableBufferPointer { slotMasks in
+            for group in groups {
+                let bit = UInt64(1) << UInt64(group - groups.lowerBound)
+                for id in answers.chit(group) {
+                    guard let slot = dag.tag(of: id) else { continue }
+                    slotMasks[Int(slot)] |= bit
+                    seeded = true
+                }
             }
         }
         guard seeded else { return }
-        var reached: [Int32] = []
-        swap(&reached, &scratch.reached)
-        reached.removeAll(keepingCapacity: true)
+        // Every record is reached at most once in a pass: `reached` has room for all of them
+        // (see `VoteScratch.prepare`) and is written in place, as are the masks and votes.
+        // Appended to one by one, each append checked that the list was not shared.
+        var reachedCount = 0, touchedCount = 0
         let order = processingOrder, links = slotLinks
-        order.withUnsafeBufferPointer { order in
-            links.withUnsafeBufferPointer { links in
-                scratch.slotMask.withUnsafeMutableBufferPointer { slotMasks in
-                    scratch.recordMask.withUnsafeMutableBufferPointer { recordMasks in
-                        // Every seeded vertex is processing, so the pass clears every bit it set.
-                        for slot in order.reversed() {
-                            let s = Int(slot)
-                            let chits = slotMasks[s]
-                            guard chits != 0 else { continue }
-                            slotMasks[s] = 0
-                            for index in 0..<links[s].parents.count { slotMasks[Int(links[s].parents[index])] |= chits }
-                            for index in 0..<links[s].transactions.count {
-                                let record = Int(links[s].transactions[index])
-                                if recordMasks[record] == 0 { reached.append(Int32(record)) }
-                                recordMasks[record] |= chits
+        scratch.reached.withUnsafeMutableBufferPointer { reached in
+            order.withUnsafeBufferPointer { order in
+                links.withUnsafeBufferPointer { links in
+                    scratch.slotMask.withUnsafeMutableBufferPointer { slotMasks in
+                        scratch.recordMask.withUnsafeMutableBufferPointer { recordMasks in
+                            // Every seeded vertex is processing, so the pass clears every bit it set.
+                            for slot in order.reversed() {
+                                let s = Int(slot)
+                                let chits = slotMasks[s]
+                                guard chits != 0 else { continue }
+                                slotMasks[s] = 0
+                                for index in 0..<links[s].parents.count { slotMasks[Int(links[s].parents[index])] |= chits }
+                                for index in 0..<links[s].transactions.count {
+                                    let record = Int(links[s].transactions[index])
+                                    if recordMasks[record] == 0 {
+                                        reached[reachedCount] = Int32(record)
+                                        reachedCount += 1
+                                    }
+                                    recordMasks[record] |= chits
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-        // A transaction's votes: the weights of the chits that reach it. Most transactions
-        // are reached by the same chits as the one before.
-        var lastChits: UInt64 = 0, lastVotes: Int32 = 0
-        for record in reached {
-            let r = Int(record)
-            let chits = scratch.recordMask[r]
-            scratch.recordMask[r] = 0
-            if chits != lastChits {
-                lastChits = chits
-                lastVotes = 0
-                var rest = chits
-                while rest != 0 {
-                    lastVotes += answers.weights[groups.lowerBound + rest.trailingZeroBitCount]
-                    rest &= rest - 1
+            // A transaction's votes: the weights of the chits that reach it. Most transactions
+            // are reached by the same chits as the one before. The records that get their
+            // first votes of the poll are moved to the front of `reached`, in order.
+            scratch.recordMask.withUnsafeMutableBufferPointer { recordMasks in
+                scratch.recordVotes.withUnsafeMutableBufferPointer { recordVotes in
+                    var lastChits: UInt64 = 0, lastVotes: Int32 = 0
+                    for position in 0..<reachedCount {
+                        let record = reached[position]
+                        let r = Int(record)
+                        let chits = recordMasks[r]
+                        recordMasks[r] = 0
+                        if chits != lastChits {
+                            lastChits = chits
+                            lastVotes = 0
+                            var rest = chits
+                            while rest != 0 {
+                                lastVotes += answers.weights[groups.lowerBound + rest.trailingZeroBitCount]
+                                rest &= rest - 1
+                            }
+                        }
+                        if recordVotes[r] == 0 {
+                            reached[touchedCount] = record
+                            touchedCount += 1
+                        }
+                        recordVotes[r] += lastVotes
+                    }
                 }
             }
-            if scratch.recordVotes[r] == 0 { scratch.touchedRecords.append(record) }
-            scratch.recordVotes[r] += lastVotes
         }
-        swap(&reached, &scratch.reached)
+        scratch.touchedRecords.append(contentsOf: scratch.reached[0..<touchedCount])
     }
 
     /// Adds each reached transaction's votes to its undecided conflict sets, then records

@@ -16,7 +16,8 @@ public struct VoteScratch: Sendable {
     var touchedRecords: [Int32] = []
     /// Conflict sets that got votes in the pass.
     var touchedSets: [Int32] = []
-    /// Records reached by one group of chits.
+    /// Records reached by one group of chits: room for every record, written in place
+    /// (its contents mean nothing between passes).
     var reached: [Int32] = []
 
     public init() {}
@@ -29,6 +30,7 @@ public struct VoteScratch: Sendable {
         if recordMask.count < records {
             recordMask.append(contentsOf: repeatElement(0, count: records - recordMask.count))
             recordVotes.append(contentsOf: repeatElement(0, count: records - recordVotes.count))
+            reached.append(contentsOf: repeatElement(0, count: records - reached.count))
         }
         touchedRecords.removeAll(keepingCapacity: true)
         touchedSets.removeAll(keepingCapacity: true)

@@ -132,11 +132,23 @@ public struct Network: Sendable {
     /// (a lost packet was still sent).
     @inline(__always)
     public mutating func send(from: Int, to: Int, bytes: Int, at now: SimInstant) -> SimInstant? {
+        var uplink = uploadFreeAt[from]
+        defer { uploadFreeAt[from] = uplink }
+        return send(from: from, to: to, bytes: bytes, at: now, uplinkFreeAt: &uplink)
+    }
+
+    /// `send(from:to:bytes:at:)` with the sender's uplink kept by the caller: `uplinkFreeAt`
+    /// is when `from`'s uplink finishes what it has been given, and is moved on by this
+    /// message. The simulator keeps it in the node's state, where writing it checks
+    /// nothing; written in this network's list, each message checked that the list was not
+    /// shared, a call of its own.
+    @inline(__always)
+    mutating func send(from: Int, to: Int, bytes: Int, at now: SimInstant, uplinkFreeAt: inout SimInstant) -> SimInstant? {
         var departure = now
         if nanosPerByte > 0 {
-            let start = max(now, uploadFreeAt[from])
+            let start = max(now, uplinkFreeAt)
             departure = start + SimDuration(nanoseconds: Self.roundedUp(Double(bytes) * nanosPerByte))
-            uploadFreeAt[from] = departure
+            uplinkFreeAt = departure
         }
         if isLost(from: from, to: to) || isCut(from: from, to: to) { return nil }
         let base = baseLatency(from, to)
@@ -166,7 +178,8 @@ public struct Network: Sendable {
         return Double(whole) < x ? whole + 1 : whole
     }
 
-    /// How far `node`'s uplink is booked past `now`: its queueing delay.
+    /// How far `node`'s uplink is booked past `now`: its queueing delay (of the sends made
+    /// through `send(from:to:bytes:at:)`).
     public func uploadBacklog(of node: Int, at now: SimInstant) -> SimDuration {
         max(.zero, uploadFreeAt[node] - now)
     }

@@ -169,6 +169,41 @@ struct IdList: Equatable, Sequence {
     @inline(__always)
     func makeIterator() -> Iterator { Iterator(self) }
 
+    /// The id that starts at word `index` (which must start one) and the word after it;
+    /// nil at the end of the list.
+    ///
+    /// Reads the list where it lies. An iterator holds a copy of the list, and a copy of a
+    /// list in an array takes a reference to the array and gives it back: two atomic
+    /// operations per reading.
+    @inline(__always)
+    func element(at index: Int) -> (Element, next: Int)? {
+        switch storage {
+        case let .inPlace(low, high): Self.number(inPlace: index, low: low, high: high).map { (.number($0), index + 1) }
+        case let .words(words): words.withUnsafeBufferPointer { Self.element(in: $0, at: index) }
+        }
+    }
+
+    /// The number in place `index` of a list in place, nil past its end.
+    @inline(__always)
+    private static func number(inPlace index: Int, low: UInt64, high: UInt64) -> UInt32? {
+        // The list ends at its first unused place or after the fourth.
+        guard index < inPlaceLimit else { return nil }
+        let number = UInt32(truncatingIfNeeded: (index < 2 ? low : high) >> UInt64((index & 1) * 32))
+        return number == whole ? nil : number
+    }
+
+    /// The id that starts at word `index` of `words` and the word after it, nil past the end.
+    @inline(__always)
+    private static func element(in words: UnsafeBufferPointer<UInt32>, at index: Int) -> (Element, next: Int)? {
+        guard index < words.count else { return nil }
+        let word = words[index]
+        if word != whole { return (.number(word), index + 1) }
+        func half(_ at: Int) -> UInt64 {
+            UInt64(words[index + at]) | UInt64(words[index + at + 1]) << 32
+        }
+        return (.id(Hash256(w0: half(1), w1: half(3), w2: half(5), w3: half(7))), index + 9)
+    }
+
     /// Reads the ids in order.
     struct Iterator: IteratorProtocol {
         /// The words of a list not in place; nil for one in place, whose numbers are in
@@ -192,25 +227,13 @@ struct IdList: Equatable, Sequence {
         @inline(__always)
         mutating func next() -> Element? {
             guard let words else {
-                // In place, the list ends at the first unused place or after the fourth.
-                guard index < IdList.inPlaceLimit else { return nil }
-                let number = UInt32(truncatingIfNeeded: (index < 2 ? low : high) >> UInt64((index & 1) * 32))
-                guard number != IdList.whole else { return nil }
+                guard let number = IdList.number(inPlace: index, low: low, high: high) else { return nil }
                 index += 1
                 return .number(number)
             }
-            guard index < words.count else { return nil }
-            let word = words[index]
-            if word != IdList.whole {
-                index += 1
-                return .number(word)
-            }
-            func half(_ at: Int) -> UInt64 {
-                UInt64(words[index + at]) | UInt64(words[index + at + 1]) << 32
-            }
-            let id = Hash256(w0: half(1), w1: half(3), w2: half(5), w3: half(7))
-            index += 9
-            return .id(id)
+            guard let (element, next) = words.withUnsafeBufferPointer({ IdList.element(in: $0, at: index) }) else { return nil }
+            index = next
+            return element
         }
     }
 }

@@ -179,9 +179,10 @@ extension PollState {
         answers.groups.withUnsafeMutableBufferPointer { groups in
             for group in groups.indices {
                 let start = preference ? groups[group].reachedPreference : groups[group].reachedConfidence
-                var ids = IdList.Iterator(groups[group].chit, index: Int(start))
-                var reached = ids.index
-                while let element = ids.next(), Int(tally.voters(element)) >= alpha { reached = ids.index }
+                var reached = Int(start)
+                while let (element, next) = groups[group].chit.element(at: reached), Int(tally.voters(element)) >= alpha {
+                    reached = next
+                }
                 if preference { groups[group].reachedPreference = Int32(reached) } else {
                     groups[group].reachedConfidence = Int32(reached)
                 }
@@ -415,6 +416,8 @@ final class NodeState {
     var cpuBacklogNs: Int64 = 0
     /// Bytes sent in the current series interval.
     var bytesSent: Int64 = 0
+    /// When the node's uplink finishes sending what it has been given (see `Network.send`).
+    var uplinkFreeAt = SimInstant.zero
     /// Transactions waiting for the next vertex.
     var batch: [Transaction] = []
     var batchTimerArmed = false

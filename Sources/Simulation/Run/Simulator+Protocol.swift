@@ -275,16 +275,21 @@ extension Simulator {
             _ = fetchUnheld(chit, at: node, from: from)      // a late answer still tells of vertices
             return
         }
-        let open = nodes[node].polls[index]
-        let group = open.add(answer: chit)
-        if !open.isHeld(group: group) { open.noteHeld(group: group, fetchUnheld(chit, at: node, from: from)) }
-        if reputation != nil {
-            open.chits.append(chit.ids(numbering: archive.numbering))
-            open.responders.append(Int32(from))
+        // The poll is used where the node's list keeps it, without a reference of its own
+        // (taken and given back, atomically, at every chit): nothing here ends a poll, so the
+        // list holds it until `finishPoll` below.
+        let settled = Unmanaged.passUnretained(nodes[node].polls[index])._withUnsafeGuaranteedRef { open in
+            let group = open.add(answer: chit)
+            if !open.isHeld(group: group) { open.noteHeld(group: group, fetchUnheld(chit, at: node, from: from)) }
+            if reputation != nil {
+                open.chits.append(chit.ids(numbering: archive.numbering))
+                open.responders.append(Int32(from))
+            }
+            open.received += 1
+            let consensus = options.consensus
+            return open.isSettled(alphaPreference: consensus.alphaPreference, alphaConfidence: consensus.alphaConfidence)
         }
-        open.received += 1
-        let consensus = options.consensus
-        if open.isSettled(alphaPreference: consensus.alphaPreference, alphaConfidence: consensus.alphaConfidence) {
+        if settled {
             // Answers still on their way find the poll gone and are ignored; so does its
             // timeout, if armed (see `armPollTimeout`).
             finishPoll(node, index)

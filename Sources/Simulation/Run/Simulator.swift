@@ -264,7 +264,8 @@ public final class Simulator {
         metrics.sent += 1
         nodes[from].bytesSent += Int64(bytes)
         let departure = max(outputTime(from), notBefore)
-        guard let arrival = network.send(from: from, to: to, bytes: bytes, at: departure) else {
+        guard let arrival = network.send(from: from, to: to, bytes: bytes, at: departure,
+                                         uplinkFreeAt: &nodes[from].uplinkFreeAt) else {
             metrics.dropped += 1
             return
         }
