@@ -12,6 +12,8 @@
 # gives the same digest with either build. Takes about twice a plain release build (two
 # builds and the training runs).
 #
+# Both builds link the Swift runtime statically, as `make release` does (see the Makefile).
+#
 # Environment: SWIFT (default swift). Exit status: 0 built; 1 a step failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +36,7 @@ mkdir -p "$raw"
 # (-profile-generate), whose -profile-use crashes the compiler on this code (an assertion in
 # its cold-block inference), so the runtime is linked here by hand.
 echo "build-pgo: instrumented build"
-$SWIFT build -c release --scratch-path "$work/train" \
+$SWIFT build -c release --static-swift-stdlib --scratch-path "$work/train" \
     -Xswiftc -Xfrontend -Xswiftc "-ir-profile-generate=$PWD/$raw" \
     -Xlinker "$runtime" -Xlinker -u -Xlinker __llvm_profile_runtime
 
@@ -57,6 +59,6 @@ train scenarios/ci/ct-006-ci.json
 rm -rf "$raw" "$work/train.db"
 
 echo "build-pgo: optimised build"
-$SWIFT build -c release --scratch-path "$work/use" \
+$SWIFT build -c release --static-swift-stdlib --scratch-path "$work/use" \
     -Xswiftc -Xfrontend -Xswiftc "-ir-profile-use=$PWD/$work/cretoscale.profdata"
 echo "build-pgo: $work/use/release/cretoscale"

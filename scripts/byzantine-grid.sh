@@ -30,7 +30,7 @@ DURATION=${GRID_DURATION:-40s}
 WARMUP=${GRID_WARMUP:-10s}
 DB=${DB:-$(mktemp -d)/byzantine-grid.db}
 
-[ -x "$BIN" ] || { echo "byzantine-grid: $BIN not found; build it first (swift build -c release)" >&2; exit 2; }
+[ -x "$BIN" ] || { echo "byzantine-grid: $BIN not found; build it first (make release)" >&2; exit 2; }
 
 args=(--nodes "$NODES" --duration "$DURATION" --warmup "$WARMUP" --db "$DB")
 [ -n "${GRID_SEED:-}" ] && args+=(--seed "$GRID_SEED")

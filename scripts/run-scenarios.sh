@@ -27,7 +27,7 @@ CI_DIR=${CI_DIR:-scenarios/ci}
 
 die() { echo "run-scenarios: $*" >&2; exit 2; }
 
-[ -x "$BIN" ] || die "$BIN not found; build it first (swift build -c release)"
+[ -x "$BIN" ] || die "$BIN not found; build it first (make release)"
 
 # The scenario files of a set, sorted; the JSON Schema beside them is not a scenario.
 scenario_files() {
