@@ -38,6 +38,15 @@ struct IdListTests {
         }
         #expect(iterator.next() == nil)
         #expect(list.wordCount == 4 * 1 + 4 * 9)
+        // Read in place, word by word, the same ids and the same word after each.
+        var word = 0
+        for (index, id) in ids.enumerated() {
+            let read = list.element(at: word)
+            #expect(read?.0 == (index % 2 == 0 ? .number(numbering.number(of: id)!) : .id(id)))
+            #expect(read?.next == word + (index % 2 == 0 ? 1 : 9))
+            word = read?.next ?? word
+        }
+        #expect(word == list.wordCount && list.element(at: word) == nil)
         #expect(IdList([], numbering: numbering).isEmpty)
         #expect(IdList(ids, numbering: numbering) == list)
         #expect(IdList(Array(ids.reversed()), numbering: numbering) != list)
@@ -70,6 +79,13 @@ struct IdListTests {
                 var rest: [IdList.Element] = []
                 while let element = iterator.next() { rest.append(element) }
                 #expect(rest == Array(list).suffix(count - start), "\(count) ids from \(start)")
+                var inPlace: [IdList.Element] = []
+                var word = start
+                while let (element, next) = list.element(at: word) {
+                    inPlace.append(element)
+                    word = next
+                }
+                #expect(inPlace == rest && word == count, "\(count) ids read in place from \(start)")
             }
             #expect(IdList(chosen, numbering: numbering) == list)
             if count > 0 {
