@@ -204,34 +204,22 @@ struct IdList: Equatable, Sequence {
         return (.id(Hash256(w0: half(1), w1: half(3), w2: half(5), w3: half(7))), index + 9)
     }
 
-    /// Reads the ids in order.
+    /// Reads the ids in order, through `element(at:)`.
     struct Iterator: IteratorProtocol {
-        /// The words of a list not in place; nil for one in place, whose numbers are in
-        /// `low` and `high`.
-        private let words: [UInt32]?
-        private let low: UInt64
-        private let high: UInt64
+        private let list: IdList
         /// The word the next id starts at.
         private(set) var index: Int
 
         /// Reads `list` from word `index`, which must start an id.
         @inline(__always)
         init(_ list: IdList, index: Int = 0) {
-            switch list.storage {
-            case let .inPlace(low, high): (words, self.low, self.high) = (nil, low, high)
-            case let .words(words): (self.words, low, high) = (words, .max, .max)
-            }
+            self.list = list
             self.index = index
         }
 
         @inline(__always)
         mutating func next() -> Element? {
-            guard let words else {
-                guard let number = IdList.number(inPlace: index, low: low, high: high) else { return nil }
-                index += 1
-                return .number(number)
-            }
-            guard let (element, next) = words.withUnsafeBufferPointer({ IdList.element(in: $0, at: index) }) else { return nil }
+            guard let (element, next) = list.element(at: index) else { return nil }
             index = next
             return element
         }
