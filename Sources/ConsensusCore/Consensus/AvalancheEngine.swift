@@ -390,12 +390,13 @@ public struct AvalancheEngine: Sendable {
     /// the processor's caches, where each engine's own were read from memory at every poll.
     public mutating func recordPollDecided(_ answers: ChitGroups, scratch: inout VoteScratch) -> Decisions? {
         pollEpoch &+= 1
-        scratch.prepare(slots: slotVertex.count, records: records.count)
+        scratch.prepare(slots: slotVertex.count, records: records.count, sets: sets.count)
         spreadVotes(answers, scratch: &scratch)
 
         var (finalized, preferenceChanged) = Self.applyVotes(
             of: scratch.touchedRecords, votes: &scratch.recordVotes, records: records, sets: &sets,
-            touchedSets: &scratch.touchedSets, epoch: pollEpoch, parameters: parameters)
+            touchedSets: &scratch.touchedSets, touchedSetCount: &scratch.touchedSetCount, epoch: pollEpoch,
+            parameters: parameters)
         // The preferred frontier depends on preferences, not on confidence, and decisions
         // leave it as it is. A finalized set chooses its preference, so no vertex changes
         // strength: a vertex rejected now was not strongly preferred (a transaction of its
@@ -441,7 +442,7 @@ public struct AvalancheEngine: Sendable {
     /// recording a poll: what the vote pass computes, for tests to compare with a walk.
     mutating func votesWithoutRecording(_ answers: ChitGroups) -> [(Hash256, Int32)] {
         var scratch = VoteScratch()
-        scratch.prepare(slots: slotVertex.count, records: records.count)
+        scratch.prepare(slots: slotVertex.count, records: records.count, sets: sets.count)
         spreadVotes(answers, scratch: &scratch)
         return scratch.touchedRecords.map { (records[Int($0)].id, scratch.recordVotes[Int($0)]) }
     }
@@ -535,58 +536,61 @@ public struct AvalancheEngine: Sendable {
     /// reaches thousands of transactions paid thousands of times.
     private static func applyVotes(
         of touched: [Int32], votes: inout [Int32], records: [TransactionRecord], sets: inout [ConflictSet],
-        touchedSets: inout [Int32], epoch: UInt32, parameters: ConsensusParameters
+        touchedSets: inout [Int32], touchedSetCount: inout Int, epoch: UInt32, parameters: ConsensusParameters
     ) -> (finalized: [Int32], preferenceChanged: Bool) {
         var finalized: [Int32] = []
         var preferenceChanged = false
         records.withUnsafeBufferPointer { records in
             votes.withUnsafeMutableBufferPointer { votes in
                 sets.withUnsafeMutableBufferPointer { sets in
-                    for record in touched {
-                        let r = Int(record)
-                        let count = votes[r]
-                        votes[r] = 0
-                        guard !records[r].vacant, !records[r].rejected, !records[r].accepted else { continue }
-                        for membership in 0..<records[r].sets.count {
-                            let i = Int(records[r].sets[membership])
-                            guard !sets[i].decided, let position = sets[i].choices.firstIndex(of: record) else { continue }
-                            if sets[i].pollEpoch != epoch {
-                                sets[i].pollEpoch = epoch
-                                touchedSets.append(Int32(i))
-                                for p in 0..<sets[i].pollVotes.count { sets[i].pollVotes[p] = 0 }
+                    touchedSets.withUnsafeMutableBufferPointer { touchedSets in
+                        for record in touched {
+                            let r = Int(record)
+                            let count = votes[r]
+                            votes[r] = 0
+                            guard !records[r].vacant, !records[r].rejected, !records[r].accepted else { continue }
+                            for membership in 0..<records[r].sets.count {
+                                let i = Int(records[r].sets[membership])
+                                guard !sets[i].decided, let position = sets[i].choices.firstIndex(of: record) else { continue }
+                                if sets[i].pollEpoch != epoch {
+                                    sets[i].pollEpoch = epoch
+                                    touchedSets[touchedSetCount] = Int32(i)
+                                    touchedSetCount += 1
+                                    for p in 0..<sets[i].pollVotes.count { sets[i].pollVotes[p] = 0 }
+                                }
+                                sets[i].pollVotes[position] += count
                             }
-                            sets[i].pollVotes[position] += count
                         }
-                    }
-                    for setIndex in touchedSets {
-                        let i = Int(setIndex)
-                        // Polls since its last vote were unsuccessful for it: confidence went to zero.
-                        if sets[i].lastPolled != epoch &- 1 { sets[i].snowball.recordUnsuccessfulPoll() }
-                        sets[i].lastPolled = epoch
-                        // The most-voted choice; a tie goes to the current preference, then to the smaller id.
-                        let preference = sets[i].snowball.preference
-                        var best: (record: Int32, votes: Int32)?
-                        for position in 0..<sets[i].choices.count {
-                            let count = sets[i].pollVotes[position]
-                            guard count > 0 else { continue }
-                            let record = sets[i].choices[position]
-                            if let current = best {
-                                let better = count > current.votes
-                                    || (count == current.votes && Self.winsTie(
-                                        records[Int(record)], over: records[Int(current.record)], preferring: preference))
-                                if better { best = (record, count) }
+                        for setIndex in touchedSets[0..<touchedSetCount] {
+                            let i = Int(setIndex)
+                            // Polls since its last vote were unsuccessful for it: confidence went to zero.
+                            if sets[i].lastPolled != epoch &- 1 { sets[i].snowball.recordUnsuccessfulPoll() }
+                            sets[i].lastPolled = epoch
+                            // The most-voted choice; a tie goes to the current preference, then to the smaller id.
+                            let preference = sets[i].snowball.preference
+                            var best: (record: Int32, votes: Int32)?
+                            for position in 0..<sets[i].choices.count {
+                                let count = sets[i].pollVotes[position]
+                                guard count > 0 else { continue }
+                                let record = sets[i].choices[position]
+                                if let current = best {
+                                    let better = count > current.votes
+                                        || (count == current.votes && Self.winsTie(
+                                            records[Int(record)], over: records[Int(current.record)], preferring: preference))
+                                    if better { best = (record, count) }
+                                } else {
+                                    best = (record, count)
+                                }
+                            }
+                            if let best {
+                                sets[i].snowball.recordPoll(votes: Int(best.votes), choice: records[Int(best.record)].serial,
+                                                            parameters: parameters)
+                                if sets[i].snowball.preference != preference { preferenceChanged = true }
                             } else {
-                                best = (record, count)
+                                sets[i].snowball.recordUnsuccessfulPoll()
                             }
+                            if sets[i].snowball.isFinalized { finalized.append(setIndex) }
                         }
-                        if let best {
-                            sets[i].snowball.recordPoll(votes: Int(best.votes), choice: records[Int(best.record)].serial,
-                                                        parameters: parameters)
-                            if sets[i].snowball.preference != preference { preferenceChanged = true }
-                        } else {
-                            sets[i].snowball.recordUnsuccessfulPoll()
-                        }
-                        if sets[i].snowball.isFinalized { finalized.append(setIndex) }
                     }
                 }
             }

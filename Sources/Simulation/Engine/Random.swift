@@ -209,19 +209,26 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
         result.removeAll(keepingCapacity: true)
         if k == 0 { return }
         if k <= Xoshiro256StarStar.rejectionSampleLimit && 4 * k <= n {
-            result.reserveCapacity(k)
             let words = (n + 63) / 64
             if marks.count < words { marks.append(contentsOf: repeatElement(0, count: words - marks.count)) }
-            marks.withUnsafeMutableBufferPointer { marks in
-                while result.count < k {
-                    let candidate = nextInt(below: n)
-                    let bit = UInt64(1) << UInt64(candidate % 64)
-                    if marks[candidate / 64] & bit == 0 {
-                        marks[candidate / 64] |= bit
-                        result.append(candidate)
+            // The k places made at once and filled through a pointer: an append per value
+            // checked the array for sharing each time, a call of its own.
+            result.append(contentsOf: repeatElement(0, count: k))
+            result.withUnsafeMutableBufferPointer { result in
+                marks.withUnsafeMutableBufferPointer { marks in
+                    var filled = 0
+                    while filled < k {
+                        let candidate = nextInt(below: n)      // in 0..<n: shifts and masks divide it
+                        let word = candidate &>> 6
+                        let bit = UInt64(1) &<< UInt64(candidate & 63)
+                        if marks[word] & bit == 0 {
+                            marks[word] |= bit
+                            result[filled] = candidate
+                            filled += 1
+                        }
                     }
+                    for value in result { marks[value &>> 6] = 0 }
                 }
-                for value in result { marks[value / 64] = 0 }
             }
             return
         }
