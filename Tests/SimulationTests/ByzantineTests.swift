@@ -193,11 +193,13 @@ struct CheckerProofTests {
     }
 
     @Test func aCollusionCoalitionBreaksSafetyUnderWeakParameters() throws {
-        // Whether a given run diverges depends on the draws; over three seeds each does.
-        for seed: UInt64 in 1...3 {
-            let attacked = try run(weak(.collusion, fraction: 0.4, seed: seed))
-            #expect(attacked.value("safety.violations")! > 0, "seed \(seed)")
+        // Whether a given run diverges depends on the draws: all of seeds 1 to 10 do, and nine
+        // of them with another network stream that was tried. Four of five is asked.
+        var diverged: [UInt64] = []
+        for seed: UInt64 in 1...5 where try run(weak(.collusion, fraction: 0.4, seed: seed)).value("safety.violations")! > 0 {
+            diverged.append(seed)
         }
+        #expect(diverged.count >= 4, "diverged at seeds \(diverged)")
     }
 
     @Test func echoingEveryAskerBreaksSafetyUnderWeakParameters() throws {

@@ -46,8 +46,10 @@ struct PartitionTests {
         let (simulator, result) = try runFiftyFiftySplit(shards: 1)
         #expect(result.value("messages.dropped")! > 500)       // the cut links
         // Everything accepted anywhere up to two seconds before the end is accepted everywhere.
+        // How many that is depends on the draws (60 to 128 at seeds 1 to 8; 51 to 104 with
+        // another network stream that was tried): enough that the check above is not vacuous.
         let checked = expectAcceptedByAll(24, in: simulator.faults.log, firstAcceptedBefore: 6_500_000_000)
-        #expect(checked > 60)
+        #expect(checked > 40)
     }
 
     @Test func pollsTimeOutThroughOneTimeoutEventPerNode() throws {
@@ -201,7 +203,9 @@ struct DegradationTests {
     }
 
     @Test func memoryPressureKillsNodesOverTheLimitAndTheyComeBack() throws {
-        var options = faultOptions(seconds: 6, tps: 60, faults: [
+        // At 80 TPS the four nodes pass 1 MB within the pressure at every seed tried (1 to 12,
+        // with two network streams); at 60, seeds 2 and 5 kept them under it until it ended.
+        var options = faultOptions(seconds: 6, tps: 80, faults: [
             FaultSpec(.memoryPressure(limitMB: 1), target: .nodes([1, 2, 3, 4]), start: .seconds(2), length: .seconds(3)),
         ])
         options.pruning = false                    // memory grows with the DAG
