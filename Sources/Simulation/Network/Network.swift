@@ -18,9 +18,21 @@ public struct Network: Sendable {
     /// Nanoseconds to send one byte, or 0 when unlimited.
     private let nanosPerByte: Double
     /// The profile's latency range, maximum less minimum, in nanoseconds.
-    private let latencySpan: Double
-    /// `⌈rate × 2^53⌉` for the profile's loss rate: a draw of 53 bits below it is a loss.
-    private let lossThreshold: UInt64
+    private let latencySpan: UInt64
+    /// The jitter fraction in units of 2^-32: latencies are worked out in integers, without
+    /// the checked conversions from floating point (three a message).
+    private let jitterScale: UInt64
+    /// ln(1 − rate) for the profile's loss rate (0 without loss): the scale of the gaps
+    /// between losses.
+    private let logDeliveryRate: Double
+    /// Messages at the profile's loss rate still to arrive before the next one is lost.
+    ///
+    /// Losing each message independently with probability p is the same process as drawing,
+    /// at each loss, how many messages arrive before the next (geometrically distributed),
+    /// and it takes a draw per loss instead of one per message: on a LAN (p = 0.0001) one
+    /// in ten thousand. Messages to or from a node with extra loss (a fault) draw on their
+    /// own and do not count here.
+    private var deliveriesBeforeLoss: UInt64 = 0
 
     /// Partition group of each node while a partition is in force.
     private var partitionGroup: [UInt8]?
@@ -65,10 +77,23 @@ public struct Network: Sendable {
             }
         }
         regionLatency = matrix
-        latencySpan = Double((options.maxLatency - options.minLatency).nanoseconds)
+        latencySpan = UInt64(max(0, (options.maxLatency - options.minLatency).nanoseconds))
+        precondition(options.jitter >= 0 && options.jitter < 0x1p31, "jitter must lie in [0, 2^31)")
+        jitterScale = UInt64((options.jitter * 0x1p32).rounded())
         uploadFreeAt = Array(repeating: .zero, count: nodeCount)
         nanosPerByte = options.uploadMbps.map { 8_000 / $0 } ?? 0
-        lossThreshold = UInt64((options.lossRate * 0x1p53).rounded(.up))
+        logDeliveryRate = options.lossRate > 0 ? DeterministicMath.log(1 - options.lossRate) : 0
+        deliveriesBeforeLoss = Self.deliveriesBeforeLoss(drawingFrom: &random, logDeliveryRate: logDeliveryRate)
+    }
+
+    /// A geometric draw: how many messages arrive before the next loss, each lost with the
+    /// probability p whose ln(1 − p) is `logDeliveryRate` (none without loss). With U uniform
+    /// in (0, 1], ⌊ln U / ln(1 − p)⌋ is k with probability (1 − p)^k · p.
+    private static func deliveriesBeforeLoss(drawingFrom random: inout Xoshiro256StarStar,
+                                             logDeliveryRate: Double) -> UInt64 {
+        guard logDeliveryRate < 0 else { return 0 }
+        let gap = DeterministicMath.log(1 - random.nextDouble()) / logDeliveryRate
+        return gap < 0x1p63 ? UInt64(gap) : UInt64(1) << 63
     }
 
     /// The same network for shard `index` of a sharded run: the same links, its own
@@ -77,6 +102,7 @@ public struct Network: Sendable {
     func forShard(_ index: Int, streams: RandomStreams) -> Network {
         var copy = self
         copy.random = streams.stream(.network, index: index)
+        copy.deliveriesBeforeLoss = Self.deliveriesBeforeLoss(drawingFrom: &copy.random, logDeliveryRate: logDeliveryRate)
         return copy
     }
 
@@ -102,20 +128,21 @@ public struct Network: Sendable {
     @inline(__always)
     public func baseLatency(_ a: Int, _ b: Int) -> SimDuration {
         if regionCount > 1 {
-            let base = regionLatency[Int(regionOf[a]) * regionCount + Int(regionOf[b])]
-            // Within the region's latency, links differ a little: ±10 %, fixed per link.
-            let spread = 0.9 + 0.2 * linkFraction(a, b)
-            return SimDuration(nanoseconds: Int64(Double(base.nanoseconds) * spread))
+            let base = UInt64(regionLatency[Int(regionOf[a]) * regionCount + Int(regionOf[b])].nanoseconds)
+            // Within the region's latency, links differ a little: ±10 %, fixed per link
+            // (0.9 of it, plus up to 0.2 of it by the link's fraction).
+            let spread = (base / 5).multipliedFullWidth(by: linkFraction(a, b)).high
+            return SimDuration(nanoseconds: Int64(truncatingIfNeeded: base * 9 / 10 + spread))
         }
-        return options.minLatency + SimDuration(nanoseconds: Int64(linkFraction(a, b) * latencySpan))
+        let offset = latencySpan.multipliedFullWidth(by: linkFraction(a, b)).high
+        return options.minLatency + SimDuration(nanoseconds: Int64(truncatingIfNeeded: offset))
     }
 
-    /// A fraction in [0, 1) fixed for the unordered pair (a, b) and the seed.
+    /// A fraction in [0, 1), in units of 2^-64, fixed for the unordered pair (a, b) and the seed.
     @inline(__always)
-    private func linkFraction(_ a: Int, _ b: Int) -> Double {
+    private func linkFraction(_ a: Int, _ b: Int) -> UInt64 {
         let low = UInt64(min(a, b)), high = UInt64(max(a, b))
-        let mixed = SplitMix64.mix(linkSalt ^ (low << 32 | high))
-        return Double(mixed >> 11) * 0x1p-53
+        return SplitMix64.mix(linkSalt ^ (low << 32 | high))
     }
 
     /// Whether a partition currently cuts `from → to`.
@@ -151,23 +178,31 @@ public struct Network: Sendable {
             uplinkFreeAt = departure
         }
         if isLost(from: from, to: to) || isCut(from: from, to: to) { return nil }
-        let base = baseLatency(from, to)
-        var latency = Double(base.nanoseconds) * (1 + options.jitter * random.nextDouble())
-        if !nodeLatencyFactor.isEmpty { latency *= max(nodeLatencyFactor[from], nodeLatencyFactor[to]) }
-        return departure + SimDuration(nanoseconds: Int64(latency))
+        let base = UInt64(baseLatency(from, to).nanoseconds)
+        // Jitter: uniform in [0, jitter × base), the draw's 64 bits as a fraction.
+        let scaled = base.multipliedFullWidth(by: jitterScale)
+        let jitterRange = scaled.high << 32 | scaled.low >> 32
+        var latency = Int64(truncatingIfNeeded: base + jitterRange.multipliedFullWidth(by: random.next()).high)
+        if !nodeLatencyFactor.isEmpty { latency = Int64(Double(latency) * max(nodeLatencyFactor[from], nodeLatencyFactor[to])) }
+        return departure + SimDuration(nanoseconds: latency)
     }
 
-    /// Whether the message `from → to` is lost: a draw per message at the profile's rate,
-    /// plus the larger packet-loss fault rate of its two ends. Against the profile's rate alone
-    /// the draw's 53 bits are compared with `lossThreshold` as an integer, which decides
-    /// exactly as `nextDouble() < rate` does (both sides are exact multiples of 2^-53).
+    /// Whether the message `from → to` is lost: at the profile's rate (see
+    /// `deliveriesBeforeLoss`), or, when one of its ends has extra loss (a fault), by a draw
+    /// of its own at the profile's rate plus the larger extra loss of its two ends.
     @inline(__always)
     private mutating func isLost(from: Int, to: Int) -> Bool {
         if !nodeExtraLoss.isEmpty {
             let extra = max(nodeExtraLoss[from], nodeExtraLoss[to])
             if extra > 0 { return random.nextDouble() < options.lossRate + extra }
         }
-        return lossThreshold > 0 && random.next() >> 11 < lossThreshold
+        guard logDeliveryRate < 0 else { return false }
+        if deliveriesBeforeLoss > 0 {
+            deliveriesBeforeLoss &-= 1
+            return false
+        }
+        deliveriesBeforeLoss = Self.deliveriesBeforeLoss(drawingFrom: &random, logDeliveryRate: logDeliveryRate)
+        return true
     }
 
     /// `x` rounded up, for `0 ≤ x < 2^53`: what `x.rounded(.up)` gives, without the
