@@ -162,6 +162,17 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
         return -mean * DeterministicMath.log(1 - nextDouble())
     }
 
+    /// A geometrically distributed count: the failures before the first success of trials
+    /// that each fail with the probability whose logarithm is `logFailure` (negative), by the
+    /// same inverse transform: with U uniform in (0, 1], ⌊ln U / ln q⌋ is k with probability
+    /// q^k · (1 − q). Capped at 2^63.
+    @inlinable
+    public mutating func nextGeometric(logFailure: Double) -> UInt64 {
+        precondition(logFailure < 0, "the failure probability's logarithm must be negative")
+        let count = DeterministicMath.log(1 - nextDouble()) / logFailure
+        return count < 0x1p63 ? UInt64(count) : UInt64(1) << 63
+    }
+
     /// A normally distributed value (Marsaglia's polar method, one of the pair kept).
     @inlinable
     public mutating func nextGaussian(mean: Double, standardDeviation: Double) -> Double {

@@ -86,14 +86,10 @@ public struct Network: Sendable {
         deliveriesBeforeLoss = Self.deliveriesBeforeLoss(drawingFrom: &random, logDeliveryRate: logDeliveryRate)
     }
 
-    /// A geometric draw: how many messages arrive before the next loss, each lost with the
-    /// probability p whose ln(1 − p) is `logDeliveryRate` (none without loss). With U uniform
-    /// in (0, 1], ⌊ln U / ln(1 − p)⌋ is k with probability (1 − p)^k · p.
+    /// How many messages arrive before the next loss (none without loss).
     private static func deliveriesBeforeLoss(drawingFrom random: inout Xoshiro256StarStar,
                                              logDeliveryRate: Double) -> UInt64 {
-        guard logDeliveryRate < 0 else { return 0 }
-        let gap = DeterministicMath.log(1 - random.nextDouble()) / logDeliveryRate
-        return gap < 0x1p63 ? UInt64(gap) : UInt64(1) << 63
+        logDeliveryRate < 0 ? random.nextGeometric(logFailure: logDeliveryRate) : 0
     }
 
     /// The same network for shard `index` of a sharded run: the same links, its own
