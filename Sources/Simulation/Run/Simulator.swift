@@ -87,6 +87,8 @@ public final class Simulator {
     /// Messages to other shards' nodes, by destination shard (this shard's own box unused),
     /// until the receiver takes them at the start of the next window.
     var outbox: [Mailbox] = []
+    /// The sides of `outbox`'s boxes, two per destination shard (even windows', then odd's).
+    var outboxSides: [UnsafeMutablePointer<MailList>] = []
     /// The other shards' boxes of messages to this one, in shard order.
     var inbox: [Mailbox] = []
     /// Whether the window being run is an odd-numbered one (which side of the mailboxes it fills).
@@ -272,10 +274,7 @@ public final class Simulator {
         messagesInFlight += 1
         let target = sharded ? shard(of: to) : shard
         if target != shard {
-            let box = outbox[target]
-            if windowIsOdd { box.odd.append(.deliver(consume message), arrival: arrival) } else {
-                box.even.append(.deliver(consume message), arrival: arrival)
-            }
+            outboxSides[2 &* target &+ (windowIsOdd ? 1 : 0)].pointee.append(.deliver(consume message), arrival: arrival)
             return
         }
         queue.schedule(.deliver(consume message), at: arrival)
