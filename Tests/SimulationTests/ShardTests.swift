@@ -216,15 +216,15 @@ struct ShardTests {
     /// Two threads hand work to each other through a pair of gates, as a run's thread and a
     /// shard's do at every window: each sees the other's write once its wait returns, and no
     /// wake-up is lost, whether the waiter finds the raise while spinning, or sleeps first
-    /// (no spins at all), or either. Both sides run on threads of their own, so that a lost
+    /// (no spin at all), or either. Both sides run on threads of their own, so that a lost
     /// wake-up fails the test after a while instead of hanging it.
-    @Test(arguments: [0, 64, 4_096])
-    func gatesHandOverWorkWhetherTheWaiterSpinsOrSleeps(spinLimit: Int) {
+    @Test(arguments: [0, 1_000, ShardThreads.spinWithCores])
+    func gatesHandOverWorkWhetherTheWaiterSpinsOrSleeps(spinNanoseconds: Int64) {
         final class Shared: @unchecked Sendable {
             var value = 0
             var mismatches = 0
         }
-        let ping = Gate(spinLimit: spinLimit), pong = Gate(spinLimit: spinLimit)
+        let ping = Gate(spinNanoseconds: spinNanoseconds), pong = Gate(spinNanoseconds: spinNanoseconds)
         let shared = Shared()
         let rounds = 2_000
         let finished = DispatchSemaphore(value: 0)
