@@ -33,8 +33,8 @@ import Synchronization
 /// between rounds of pauses, so that where other threads are busy too (the test suite runs
 /// its tests side by side) the one it waits for is not kept off a core: without the yield
 /// the shard tests took twice as long. With more shards than processors a spinning thread
-/// would hold back a working one, and the spin is short. The wall clock bounds the spin
-/// only; what the shards compute never depends on it.
+/// would hold back a working one, and the spin is short. The monotonic clock bounds the
+/// spin only; what the shards compute never depends on it.
 ///
 /// Unchecked sendability: the simulators are not thread-safe in general. Within a window
 /// each one touches its own nodes, queue, outboxes' contents, inbound mailboxes, logs and
