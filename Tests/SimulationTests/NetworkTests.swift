@@ -130,6 +130,22 @@ struct NetworkTests {
         #expect(try #require(sent) - SimInstant.zero == .nanoseconds(2_667) + slow.baseLatency(2, 3))
     }
 
+    /// Where a bandwidth gives a whole number of nanoseconds per byte, a message's time on
+    /// the uplink is worked out as a product of integers: the same number as the floating
+    /// product rounded up, for messages of any size the simulation sends (up to 16 MB here).
+    @Test func wholeNanosecondsPerByteGiveTheFloatingProductsTimes() {
+        for mbps in [1.0, 8, 10, 25, 100, 125, 1_000, 8_000] {
+            let perByte = 8_000 / mbps
+            #expect(perByte == perByte.rounded(.down))
+            for bytes in [1, 40, 77, 1_000, 3_389, 65_535, 1 << 20, 16 << 20] {
+                #expect(Int64(bytes) * Int64(perByte) == Network.roundedUp(Double(bytes) * perByte), "\(mbps) Mbit/s, \(bytes) bytes")
+            }
+            var net = network(.lan, nodes: 2) { $0.lossRate = 0; $0.uploadMbps = mbps; $0.jitter = 0 }
+            let sent = net.send(from: 0, to: 1, bytes: 3_389, at: .zero)
+            #expect(sent.map { $0 - SimInstant.zero } == .nanoseconds(3_389 * Int64(perByte)) + net.baseLatency(0, 1))
+        }
+    }
+
     @Test func aLatencySpikeSlowsMessagesAtEitherEnd() throws {
         var net = network(.lan, nodes: 4) { $0.lossRate = 0; $0.uploadMbps = nil; $0.jitter = 0 }
         net.nodeLatencyFactor = [1, 3, 1, 1]

@@ -17,6 +17,11 @@ public struct Network: Sendable {
     private var uploadFreeAt: [SimInstant]
     /// Nanoseconds to send one byte, or 0 when unlimited.
     private let nanosPerByte: Double
+    /// `nanosPerByte` when it is a whole number (every profile's bandwidth divides 8,000),
+    /// else 0: a message's time on the uplink is then a product of integers, the same
+    /// number as the rounded-up product in floating point, which it is exactly (far below
+    /// 2^53), without the conversions.
+    private let wholeNanosPerByte: Int64
     /// The profile's latency range, maximum less minimum, in nanoseconds.
     private let latencySpan: UInt64
     /// The jitter fraction in units of 2^-32: latencies are worked out in integers, without
@@ -82,6 +87,8 @@ public struct Network: Sendable {
         jitterScale = UInt64((options.jitter * 0x1p32).rounded())
         uploadFreeAt = Array(repeating: .zero, count: nodeCount)
         nanosPerByte = options.uploadMbps.map { 8_000 / $0 } ?? 0
+        wholeNanosPerByte = nanosPerByte > 0 && nanosPerByte < 0x1p31 && nanosPerByte == nanosPerByte.rounded(.down)
+            ? Int64(nanosPerByte) : 0
         logDeliveryRate = options.lossRate > 0 ? DeterministicMath.log(1 - options.lossRate) : 0
         deliveriesBeforeLoss = Self.deliveriesBeforeLoss(drawingFrom: &random, logDeliveryRate: logDeliveryRate)
     }
@@ -170,7 +177,9 @@ public struct Network: Sendable {
         var departure = now
         if nanosPerByte > 0 {
             let start = max(now, uplinkFreeAt)
-            departure = start + SimDuration(nanoseconds: Self.roundedUp(Double(bytes) * nanosPerByte))
+            let sending = wholeNanosPerByte > 0 ? Int64(bytes) * wholeNanosPerByte
+                : Self.roundedUp(Double(bytes) * nanosPerByte)
+            departure = start + SimDuration(nanoseconds: sending)
             uplinkFreeAt = departure
         }
         if isLost(from: from, to: to) || isCut(from: from, to: to) { return nil }
