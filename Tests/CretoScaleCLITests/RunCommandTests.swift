@@ -156,6 +156,23 @@ struct RunCommandTests {
         #expect(record.acceptance.first?.min == 1e9)
     }
 
+    /// A criterion on a figure the run did not produce (no Byzantine node, so no detection
+    /// time) is unmet, and the report says it was not measured and what that means.
+    @Test func aCriterionOnAFigureTheRunDidNotProduceIsUnmetAndSaysSo() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let file = try scratch.write(
+            "unmeasured.json",
+            Self.tinyScenario(id: "LT-001-unmeasured", acceptance: #"{ "metric": "byzantine.detection.seconds", "max": 2 }"#))
+
+        let run = try scratch.run("run", file, "--db", scratch.path("results.db"))
+
+        #expect(run.status == 1, "stdout: \(run.stdout)\nstderr: \(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(lines.contains { $0 == ["✗", "byzantine.detection.seconds", "not", "measured", "s", "≤", "2"] }, "stdout: \(run.stdout)")
+        #expect(run.stdout.contains("not measured: nothing the figure measures happened after the warm-up"), "stdout: \(run.stdout)")
+    }
+
     /// Inputs `run` must refuse before it simulates or touches the database.
     enum BadInput: String, CaseIterable, CustomTestStringConvertible {
         case unknownKey, malformedJSON, badDuration, missingFile, badMemoryLimit, zeroShards, moreShardsThanNodes

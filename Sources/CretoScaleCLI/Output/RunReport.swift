@@ -29,13 +29,16 @@ enum RunReport {
         var criteria = TextTable([.init(""), .init("criterion"), .init("value", .right), .init("unit"), .init("rule")])
         criteria.indent = "  "
         for (criterion, outcome) in outcome.verdict.outcomes {
-            let value = outcome == .missing ? "—" : outcome.valueText(record, criterion.metric)
+            let value = outcome == .missing ? "not measured" : outcome.valueText(record, criterion.metric)
             let mark = outcome.isMet ? "✓" : "✗"
             criteria.append([mark, criterion.metric, value, unit(criterion.metric), rule(criterion)])
         }
         if !outcome.verdict.outcomes.isEmpty {
             lines.append("")
             lines.append(criteria.render())
+        }
+        if outcome.verdict.outcomes.contains(where: { $0.outcome == .missing }) {
+            lines.append("  not measured: nothing the figure measures happened after the warm-up; its criterion is not met")
         }
 
         var figures = TextTable([.init("metric"), .init("value", .right), .init("unit")])
