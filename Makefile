@@ -54,17 +54,20 @@ bench: release
 ## default 5 minutes and 4 GiB) and then says how far it got. BENCH_SIM_DURATION=10s
 ## shortens both runs (each has a 5 s warm-up). BENCH_SIM_SHARDS (default 2, this machine's
 ## cores) splits the nodes over that many threads. Runs the profile-optimised build
-## (release-pgo); BENCH_SIM_BUILD=release for the plain one.
+## (release-pgo); BENCH_SIM_BUILD=release for the plain one. BENCH_SIM_AGAINST=PATH (another
+## cretoscale build, e.g. of the code before a change) pairs each run with one of it, in
+## turns, and prints the median ratio of their times.
 BENCH_SIM_DURATION ?=
 BENCH_SIM_B_LIMITS ?= --wall-limit 5m --memory-limit 4GiB
 BENCH_SIM_SHARDS ?= 2
 BENCH_SIM_RUNS ?= 3
 BENCH_SIM_BUILD ?= release-pgo
+BENCH_SIM_AGAINST ?=
 SIM_BIN = $(if $(filter release-pgo,$(BENCH_SIM_BUILD)),$(PGO_BIN),$(BIN))
 bench-sim: $(BENCH_SIM_BUILD)
 	@BENCH_SIM_DURATION="$(BENCH_SIM_DURATION)" BENCH_SIM_B_LIMITS="$(BENCH_SIM_B_LIMITS)" \
 		BENCH_SIM_SHARDS="$(BENCH_SIM_SHARDS)" BENCH_SIM_RUNS="$(BENCH_SIM_RUNS)" \
-		scripts/bench-sim.sh $(SIM_BIN)
+		BENCH_SIM_AGAINST="$(BENCH_SIM_AGAINST)" scripts/bench-sim.sh $(SIM_BIN)
 
 ## scenarios: the CI set (scenarios/ci, about 3 minutes): every scenario must meet its
 ## expectation and no deterministic metric may be more than TOLERANCE % (default 10) worse

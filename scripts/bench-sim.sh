@@ -12,6 +12,12 @@
 #   BENCH_SIM_B_LIMITS  run (b)'s targets as limits (default --wall-limit 5m --memory-limit 4GiB):
 #                       a run stopped at one says how far it got, and the summary gives the
 #                       median simulated time reached
+#   BENCH_SIM_AGAINST   another cretoscale build to compare BIN with: each run of BIN is
+#                       paired with a run of it, the two taken in turns (which goes first
+#                       alternates), and the summary gives the median ratio of their times
+#                       per simulated second (BIN ÷ it) with its range. On a shared machine
+#                       whose speed drifts by a third from one hour to the next, pairs show
+#                       a difference that medians taken an hour apart cannot.
 #
 # Exit status: 0 every run finished or stopped at its limits; 2 bad input (a flag, a
 # duration); 3 a run failed otherwise.
@@ -25,7 +31,10 @@ SHARDS=${BENCH_SIM_SHARDS:-2}
 B_LIMITS=${BENCH_SIM_B_LIMITS:---wall-limit 5m --memory-limit 4GiB}
 DURATION=${BENCH_SIM_DURATION:-}
 
+AGAINST=${BENCH_SIM_AGAINST:-}
+
 [ -x "$BIN" ] || { echo "bench-sim: $BIN not found; build it first" >&2; exit 2; }
+[ -z "$AGAINST" ] || [ -x "$AGAINST" ] || { echo "bench-sim: BENCH_SIM_AGAINST: $AGAINST not found" >&2; exit 2; }
 case $RUNS in ''|*[!0-9]*|0) echo "bench-sim: BENCH_SIM_RUNS must be a positive whole number (got '$RUNS')" >&2; exit 2;; esac
 
 work=$(mktemp -d)
@@ -38,36 +47,64 @@ median() {
     sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit; m = int((NR + 1) / 2); printf "%.10g\n", (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'
 }
 
-echo "build: $BIN · $RUNS run(s) of each · $SHARDS shard(s)"
-for file in scenarios/bench/sim-a-lan-1000.json scenarios/bench/sim-b-wan-10000.json; do
-    limits=""
+# Runs `$1` on scenario `$2` once, prints its line (prefix `$3`) and appends its figures to
+# $work/figures, or its simulated seconds reached to $work/reached when a limit stopped it;
+# leaves its speed (simulated ÷ wall time) in $work/speedup either way, empty when it failed.
+one_run() {
+    local bin=$1 file=$2 label=$3 limits="" code stopped
     case $file in *sim-b-*) limits=$B_LIMITS;; esac
+    : > "$work/speedup"
+    # shellcheck disable=SC2086  # the limits are several arguments
+    "$bin" run "$file" --db "$db" --shards "$SHARDS" ${DURATION:+--duration "$DURATION"} $limits \
+        > "$work/out" 2> "$work/err"
+    code=$?
+    if [ "$code" -eq 0 ]; then
+        "$bin" show latest --db "$db" \
+            | awk '$1 ~ /^(sim\.(events|eventsPerSecond|wallSeconds|speedup|rssMB)|digest)$/ { print $1, $2 }' > "$work/run"
+        printf '  %s:' "$label"
+        # The digest shortened, last: the same scenario and seed give the same digest.
+        awk '$1 != "digest" { printf " %s %s", $1, $2 } $1 == "digest" { d = substr($2, 1, 16) } END { print " digest " d "…" }' "$work/run"
+        awk '$1 == "sim.speedup" { print $2 }' "$work/run" > "$work/speedup"
+        [ "$label" = "${label#against}" ] && cat "$work/run" >> "$work/figures"
+    elif stopped=$(cat "$work/out" "$work/err" | grep -m1 ': stopped at the '); then
+        echo "  $label: ${stopped#*: }"
+        # "… stopped at the memory limit (4GiB): 1.315 of 60 s simulated in 35.2 s of wall time (0.037× real time), …"
+        echo "$stopped" | sed -n 's/.*(\([0-9.e-]*\)× real time).*/\1/p' > "$work/speedup"
+        [ "$label" = "${label#against}" ] && echo "$stopped" | sed -n 's/.*): \([0-9.]*\) of .*/\1/p' >> "$work/reached"
+    elif [ "$code" -eq 2 ]; then
+        cat "$work/err" >&2       # bad input: the same for every run
+        exit 2
+    else
+        echo "  $label failed (exit $code):"
+        sed 's/^/    /' "$work/err" | tail -5
+        status=3
+    fi
+}
+
+echo "build: $BIN · $RUNS run(s) of each · $SHARDS shard(s)${AGAINST:+ · paired with $AGAINST}"
+for file in scenarios/bench/sim-a-lan-1000.json scenarios/bench/sim-b-wan-10000.json; do
     echo "$file"
     : > "$work/figures"
     : > "$work/reached"
+    : > "$work/ratios"
     for run in $(seq 1 "$RUNS"); do
-        # shellcheck disable=SC2086  # the limits are several arguments
-        "$BIN" run "$file" --db "$db" --shards "$SHARDS" ${DURATION:+--duration "$DURATION"} $limits \
-            > "$work/out" 2> "$work/err"
-        code=$?
-        if [ "$code" -eq 0 ]; then
-            "$BIN" show latest --db "$db" \
-                | awk '$1 ~ /^(sim\.(events|eventsPerSecond|wallSeconds|speedup|rssMB)|digest)$/ { print $1, $2 }' > "$work/run"
-            printf '  run %d:' "$run"
-            # The digest shortened, last: the same scenario and seed give the same digest.
-            awk '$1 != "digest" { printf " %s %s", $1, $2 } $1 == "digest" { d = substr($2, 1, 16) } END { print " digest " d "…" }' "$work/run"
-            cat "$work/run" >> "$work/figures"
-        elif stopped=$(cat "$work/out" "$work/err" | grep -m1 ': stopped at the '); then
-            echo "  run $run: ${stopped#*: }"
-            # "… stopped at the memory limit (4GiB): 1.315 of 60 s simulated in …"
-            echo "$stopped" | sed -n 's/.*): \([0-9.]*\) of .*/\1/p' >> "$work/reached"
-        elif [ "$code" -eq 2 ]; then
-            cat "$work/err" >&2       # bad input: the same for every run
-            exit 2
+        if [ -z "$AGAINST" ]; then
+            one_run "$BIN" "$file" "run $run"
+            continue
+        fi
+        # Which build goes first alternates, so that a machine speeding up or slowing down
+        # during the runs favours neither.
+        if [ $((run % 2)) -eq 1 ]; then
+            one_run "$AGAINST" "$file" "against $run"; theirs=$(cat "$work/speedup")
+            one_run "$BIN" "$file" "run $run"; ours=$(cat "$work/speedup")
         else
-            echo "  run $run failed (exit $code):"
-            sed 's/^/    /' "$work/err" | tail -5
-            status=3
+            one_run "$BIN" "$file" "run $run"; ours=$(cat "$work/speedup")
+            one_run "$AGAINST" "$file" "against $run"; theirs=$(cat "$work/speedup")
+        fi
+        if [ -n "$ours" ] && [ -n "$theirs" ]; then
+            # Time per simulated second, this build's over the other's.
+            awk -v a="$theirs" -v b="$ours" 'BEGIN { printf "%.4f\n", a / b }' >> "$work/ratios"
+            echo "  pair $run: time ratio $(tail -1 "$work/ratios")"
         fi
     done
     finished=$(awk '$1 == "sim.events"' "$work/figures" | wc -l)
@@ -81,6 +118,11 @@ for file in scenarios/bench/sim-a-lan-1000.json scenarios/bench/sim-b-wan-10000.
     stops=$(wc -l < "$work/reached")
     if [ "$stops" -gt 0 ]; then
         echo "  stopped $stops time(s); median simulated seconds reached: $(median < "$work/reached")"
+    fi
+    pairs=$(wc -l < "$work/ratios")
+    if [ "$pairs" -gt 0 ]; then
+        echo "  time per simulated second against the other build, median of $pairs pair(s): $(median < "$work/ratios")" \
+            "(range $(sort -g "$work/ratios" | head -1)–$(sort -g "$work/ratios" | tail -1); below 1 is faster)"
     fi
 done
 exit "$status"
