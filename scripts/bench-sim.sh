@@ -101,10 +101,12 @@ for file in scenarios/bench/sim-a-lan-1000.json scenarios/bench/sim-b-wan-10000.
             one_run "$BIN" "$file" "run $run"; ours=$(cat "$work/speedup")
             one_run "$AGAINST" "$file" "against $run"; theirs=$(cat "$work/speedup")
         fi
-        if [ -n "$ours" ] && [ -n "$theirs" ]; then
-            # Time per simulated second, this build's over the other's.
-            awk -v a="$theirs" -v b="$ours" 'BEGIN { printf "%.4f\n", a / b }' >> "$work/ratios"
-            echo "  pair $run: time ratio $(tail -1 "$work/ratios")"
+        # Time per simulated second, this build's over the other's (none when either run
+        # failed or simulated nothing).
+        ratio=$(awk -v a="${theirs:-0}" -v b="${ours:-0}" 'BEGIN { if (a > 0 && b > 0) printf "%.4f\n", a / b }')
+        if [ -n "$ratio" ]; then
+            echo "$ratio" >> "$work/ratios"
+            echo "  pair $run: time ratio $ratio"
         fi
     done
     finished=$(awk '$1 == "sim.events"' "$work/figures" | wc -l)
