@@ -33,7 +33,7 @@ import Synchronization
 /// between rounds of pauses, so that where other threads are busy too (the test suite runs
 /// its tests side by side) the one it waits for is not kept off a core: without the yield
 /// the shard tests took twice as long. With more shards than processors a spinning thread
-/// would hold back a working one, and the spin is short. The monotonic clock bounds the
+/// would hold back a working one, and the spin is short. A monotonic clock bounds the
 /// spin only; what the shards compute never depends on it.
 ///
 /// Unchecked sendability: the simulators are not thread-safe in general. Within a window
@@ -180,8 +180,8 @@ final class Gate: @unchecked Sendable {
         // Every 64 pauses the clock is read (often enough to stop near the bound, seldom
         // enough to cost little next to the pauses) and the processor offered to any thread
         // waiting for it.
-        let deadline = Self.monotonicNanoseconds() &+ spinNanoseconds
-        while Self.monotonicNanoseconds() < deadline {
+        let deadline = ContinuousClock.now + .nanoseconds(spinNanoseconds)
+        while ContinuousClock.now < deadline {
             for _ in 0..<64 {
                 if count.load(ordering: .sequentiallyConsistent) >= target { return }
                 cache_hint_spin_pause()
@@ -198,12 +198,5 @@ final class Gate: @unchecked Sendable {
             }
             wake.wait()
         }
-    }
-
-    /// The monotonic clock, in nanoseconds.
-    private static func monotonicNanoseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) &* 1_000_000_000 &+ Int64(now.tv_nsec)
     }
 }

@@ -234,8 +234,8 @@ extension SimulationOptions {
 /// about 3 % of a two-shard LAN run's time. Each side lies in its own cache lines, apart
 /// from the box's reference count and from the other side.
 final class Mailbox {
-    /// The even windows' side, then the odd windows'.
-    let sides: UnsafeMutablePointer<MailList>
+    /// The even windows' side, then, `stride` bytes on, the odd windows'.
+    private let storage: UnsafeMutableRawPointer
 
     /// Bytes between the two sides: two cache lines, so that neither shares a line (or the
     /// adjacent line a processor fetches with it) with the other.
@@ -243,24 +243,20 @@ final class Mailbox {
 
     init() {
         precondition(MemoryLayout<MailList>.size <= Self.stride)
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: 2 * Self.stride, alignment: Self.stride)
-        for side in 0..<2 {
-            (raw + side * Self.stride).bindMemory(to: MailList.self, capacity: 1).initialize(to: MailList())
+        storage = .allocate(byteCount: 2 * Self.stride, alignment: Self.stride)
+        for offset in [0, Self.stride] {
+            (storage + offset).bindMemory(to: MailList.self, capacity: 1).initialize(to: MailList())
         }
-        sides = raw.bindMemory(to: MailList.self, capacity: 1)
     }
 
     deinit {
-        let raw = UnsafeMutableRawPointer(sides)
-        for side in 0..<2 {
-            _ = (raw + side * Self.stride).assumingMemoryBound(to: MailList.self).move()
-        }
-        raw.deallocate()
+        for odd in [false, true] { _ = side(odd: odd).move() }
+        storage.deallocate()
     }
 
     /// The side filled in odd windows when `odd`, else the even windows' side.
     func side(odd: Bool) -> UnsafeMutablePointer<MailList> {
-        (UnsafeMutableRawPointer(sides) + (odd ? Self.stride : 0)).assumingMemoryBound(to: MailList.self)
+        (storage + (odd ? Self.stride : 0)).assumingMemoryBound(to: MailList.self)
     }
 }
 
