@@ -8,7 +8,7 @@ import Glibc
 /// that every event reads at random. In 4 KiB pages that is far more pages than the
 /// processor's translation buffers hold, and an event's reads missed them as well as the
 /// caches: with 2 MiB pages 1,000 LAN nodes run in about 0.96 of the time, and reference
-/// run (b) in 0.9 (README, Benchmarks). So before anything else the process starts itself
+/// run (b) in 0.9 (docs/performance.md). So before anything else the process starts itself
 /// again with `glibc.malloc.hugetlb=1` (the allocator advises the kernel to back its heap
 /// with huge pages) and `glibc.malloc.arena_max=1` (every thread allocates from that one
 /// heap; a shard's thread otherwise gets an arena of its own, which the advice did not
