@@ -50,7 +50,8 @@ bench: release
 ## bench-sim: the simulator's own speed on two reference runs (long: minutes to hours).
 ## Runs each BENCH_SIM_RUNS times (default 3) and prints every run's sim.events,
 ## sim.eventsPerSecond, sim.wallSeconds, sim.speedup (simulated ÷ wall), sim.rssMB and
-## digest, then the median of each figure. Run (b) stops at its targets (BENCH_SIM_B_LIMITS,
+## digest, then the median of each figure and whether the run met its target (full-length
+## runs only; a figure, not a test). Run (b) stops at its targets (BENCH_SIM_B_LIMITS,
 ## default 5 minutes and 4 GiB) and then says how far it got. BENCH_SIM_DURATION=10s
 ## shortens both runs (each has a 5 s warm-up). BENCH_SIM_SHARDS (default 2, this machine's
 ## cores) splits the nodes over that many threads. Runs the profile-optimised build

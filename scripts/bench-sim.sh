@@ -81,6 +81,37 @@ one_run() {
     fi
 }
 
+# Prints whether reference run `$1` met its target on this machine, from the medians of its
+# `$2` finished runs and its `$3` runs stopped at a limit: (a) faster than real time; (b) done
+# within 5 minutes of wall time and 4 GiB of resident memory. A figure, not a test: the exit
+# status does not depend on it. Shortened runs are not judged (the targets are for 60 s).
+target() {
+    local file=$1 finished=$2 stops=$3 speed wall rss verdict
+    if [ -n "$DURATION" ]; then
+        echo "  target: not judged (runs shortened to $DURATION; the targets are for the full run)"
+        return
+    fi
+    case $file in
+    *sim-a-*)
+        [ "$finished" -gt 0 ] || { echo "  target: faster than real time: no run finished"; return; }
+        speed=$(awk '$1 == "sim.speedup" { print $2 }' "$work/figures" | median)
+        verdict=$(awk -v s="$speed" 'BEGIN { print (s >= 1) ? "met" : "not met" }')
+        echo "  target: faster than real time (sim.speedup at least 1): median ${speed}× real time: $verdict"
+        ;;
+    *sim-b-*)
+        if [ "$stops" -gt 0 ]; then
+            echo "  target: within 5 minutes and 4 GiB: not met (stopped at a limit in $stops of $((stops + finished)) run(s))"
+            return
+        fi
+        [ "$finished" -gt 0 ] || { echo "  target: within 5 minutes and 4 GiB: no run finished"; return; }
+        wall=$(awk '$1 == "sim.wallSeconds" { print $2 }' "$work/figures" | median)
+        rss=$(awk '$1 == "sim.rssMB" { print $2 }' "$work/figures" | median)
+        verdict=$(awk -v w="$wall" -v r="$rss" 'BEGIN { print (w <= 300 && r <= 4096) ? "met" : "not met" }')
+        echo "  target: within 5 minutes and 4 GiB: median ${wall} s and ${rss} MiB: $verdict"
+        ;;
+    esac
+}
+
 echo "build: $BIN · $RUNS run(s) of each · $SHARDS shard(s)${AGAINST:+ · paired with $AGAINST}"
 for file in scenarios/bench/sim-a-lan-1000.json scenarios/bench/sim-b-wan-10000.json; do
     echo "$file"
@@ -121,6 +152,7 @@ for file in scenarios/bench/sim-a-lan-1000.json scenarios/bench/sim-b-wan-10000.
     if [ "$stops" -gt 0 ]; then
         echo "  stopped $stops time(s); median simulated seconds reached: $(median < "$work/reached")"
     fi
+    target "$file" "$finished" "$stops"
     pairs=$(wc -l < "$work/ratios")
     if [ "$pairs" -gt 0 ]; then
         echo "  time per simulated second against the other build, median of $pairs pair(s): $(median < "$work/ratios")" \
