@@ -171,6 +171,32 @@ struct EventQueueTests {
         }
     }
 
+    @Test func aBoundedPopLeavesTheQueueBeforeItsBound() {
+        // A shard's queue at a window's end: nothing left before the bound but a timeout far
+        // ahead. The messages then taken in for the next window belong in their buckets, not
+        // in the heap beside a bucket the queue would have jumped to.
+        var queue = EventQueue<Int>()
+        queue.schedule(-1, at: instant(3_000_000_000))
+        #expect(queue.popNext(before: instant(1_000_000)) == nil)
+        for index in 0..<1_000 { queue.schedule(index, at: instant(1_000_000 + Int64(999 - index) * 997)) }
+        #expect(queue.eventsBesideRun == 0)
+        let delivered = drain(&queue)
+        #expect(delivered.map(\.1) == Array((0..<1_000).reversed()) + [-1])
+        // Events before the bound still come out, however far the queue must move for them.
+        queue.schedule(7, at: instant(9_000_000_000))
+        let far = queue.popNext(before: instant(9_000_000_001))
+        #expect(far?.event == 7)
+    }
+
+    @Test func bucketsAreNoWiderThanHalfTheShortestDelay() {
+        // Local (messages from 100 µs), LAN (1 ms), WAN (50 ms), and a floor for tiny delays.
+        #expect(EventQueue<Int>.bucketWidth(forShortestDelay: .microseconds(100)) == .nanoseconds(32_768))
+        #expect(EventQueue<Int>.bucketWidth(forShortestDelay: .milliseconds(1)) == .nanoseconds(262_144))
+        #expect(EventQueue<Int>.bucketWidth(forShortestDelay: .milliseconds(50)) == EventQueue<Int>.defaultBucketWidth)
+        #expect(EventQueue<Int>.bucketWidth(forShortestDelay: .microseconds(1)) == .nanoseconds(1_024))
+        #expect(EventQueue<Int>.bucketWidth(forShortestDelay: .zero) == .nanoseconds(1_024))
+    }
+
     @Test func sortsABucketCrowdedInReverseOrder() {
         // Thousands of events packed into a few nanoseconds per sorting digit, scheduled
         // latest first: the bucket sort must still deliver them in order (and not quadratically).

@@ -131,6 +131,7 @@ public final class Simulator {
         genesis = try Vertex(creator: 0, height: 0, timestamp: 0, parents: [], transactions: [], signer: nil)
         placeholderSignature = [UInt8](repeating: 0, count: options.signatureScheme.signatureSize)
         network = Network(options: options.network, nodeCount: options.nodes, streams: streams)
+        queue = EventQueue(bucketWidth: EventQueue<SimEvent>.bucketWidth(forShortestDelay: network.shortestLatency))
         workload = Workload(options: options.workload, duration: options.duration, streams: streams)
         metrics = RunMetrics(options: options)
         storage = StorageModel(options: options.disk, nodes: options.nodes, warmupEnd: .zero + options.warmup)
@@ -176,6 +177,7 @@ public final class Simulator {
         signingKeys = main.signingKeys
         requestTimeout = main.requestTimeout
         network = main.network.forShard(index, streams: RandomStreams(seed: main.options.seed))
+        queue = EventQueue(bucketWidth: EventQueue<SimEvent>.bucketWidth(forShortestDelay: network.shortestLatency))
         nodes = main.nodes
         workload = main.workload
         metrics = RunMetrics(options: main.options)
