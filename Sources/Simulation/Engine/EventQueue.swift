@@ -94,9 +94,8 @@ public struct EventQueue<Event>: ~Copyable {
     /// costs a logarithm and a copy of the event per operation where a bucket costs an
     /// append. With buckets no wider than the shortest delay no message lands there; at half
     /// of it, in a sharded run, only the mail that arrives in the part of a bucket a window
-    /// left unread. On the Local profile (messages from 100 µs) the default 262 µs put about
-    /// one message in twenty beside the run in one queue and more in two shards, where popping
-    /// that heap took 29 % of a sampling profile. The LAN, WAN and Degraded profiles keep the
+    /// left unread. On the Local profile (messages from 100 µs) the default 262 µs put 4 % of
+    /// a one-queue run's events beside the run. The LAN, WAN and Degraded profiles keep the
     /// default. The order of events does not depend on the width.
     public static func bucketWidth(forShortestDelay shortestDelay: SimDuration) -> SimDuration {
         var width = defaultBucketWidth.nanoseconds
@@ -412,9 +411,9 @@ public struct EventQueue<Event>: ~Copyable {
     /// it from then on would go to the heap beside the run. A sharded run pops up to each
     /// window's end, and a shard whose near buckets are empty there (its next messages still
     /// in the other shard's outbox) jumped to its next poll timeout, seconds ahead: on the
-    /// Local profile two thirds of its events then went through the heap, a quarter of the
-    /// run's time. Whether or not it advances, the queue delivers the same events in the
-    /// same order.
+    /// Local profile more than half of the events then went through the heap, and popping it
+    /// took more than a quarter of a sampling profile. Whether or not it advances, the queue
+    /// delivers the same events in the same order.
     @inline(never)
     private func mayStoreEvent(before limit: Int64) -> Bool {
         let span = Int(nearWindowEnd &- current &- 1)
