@@ -410,10 +410,10 @@ public struct EventQueue<Event>: ~Copyable {
     /// occupied bucket the current one, however far ahead, and every event scheduled before
     /// it from then on would go to the heap beside the run. A sharded run pops up to each
     /// window's end, and a shard whose near buckets are empty there (its next messages still
-    /// in the other shard's outbox) jumped to its next poll timeout, seconds ahead: on the
-    /// Local profile more than half of the events then went through the heap, and popping it
-    /// took more than a quarter of a sampling profile. Whether or not it advances, the queue
-    /// delivers the same events in the same order.
+    /// in the other shard's outbox) jumped to its next occupied bucket, a timer up to seconds
+    /// ahead: on the Local profile more than half of the events then went through the heap,
+    /// and popping it took more than a quarter of a sampling profile. Whether or not it
+    /// advances, the queue delivers the same events in the same order.
     @inline(never)
     private func mayStoreEvent(before limit: Int64) -> Bool {
         let span = Int(nearWindowEnd &- current &- 1)
