@@ -365,17 +365,36 @@ public struct EventQueue<Event>: ~Copyable {
         }
     }
 
+    /// Where the next stored event lies past the run and `besideRun`: the next occupied near
+    /// bucket up to the end of the next period, else the first period that holds events (in
+    /// the far ring, else beyond its horizon); nil when nothing is stored there.
+    private enum NextOccupied {
+        case nearBucket(Int64)
+        case period(Int64)
+    }
+
+    private func nextOccupied() -> NextOccupied? {
+        let span = Int(nearWindowEnd &- current &- 1)
+        if let distance = ring.firstOccupied(ringBase: 0, ringSize: nearSlotCount,
+                                             start: Int(truncatingIfNeeded: current &+ 1), limit: span) {
+            return .nearBucket(current &+ 1 &+ Int64(distance))
+        }
+        if let distance = ring.firstOccupied(ringBase: nearSlotCount, ringSize: farSlotCount,
+                                             start: Int(truncatingIfNeeded: period &+ 2), limit: farSlotCount) {
+            return .period(period &+ 2 &+ Int64(distance))
+        }
+        if let earliest = beyondHorizon.minimum { return .period(earliest.time &>> (widthShift &+ periodShift)) }
+        return nil
+    }
+
     /// Moves the front to the next bucket holding events and sorts it into the run.
     /// Called only when the run and `besideRun` are exhausted and some event is stored.
     @inline(never)
     private mutating func advance() {
         // After at most one jump the near window holds the next event.
         for attempt in 0..<2 {
-            // The next occupied near bucket, up to the end of the next period.
-            let span = Int(nearWindowEnd &- current &- 1)
-            if let distance = ring.firstOccupied(ringBase: 0, ringSize: nearSlotCount,
-                                                 start: Int(truncatingIfNeeded: current &+ 1), limit: span) {
-                let bucket = current &+ 1 &+ Int64(distance)
+            switch nextOccupied() {
+            case let .nearBucket(bucket):
                 if bucket &>> periodShift > period {
                     // The current period is over: its slots are free for the period after next.
                     enterPeriod(period &+ 1)
@@ -384,27 +403,21 @@ public struct EventQueue<Event>: ~Copyable {
                 ring.loadSortedRun(slot: Int(truncatingIfNeeded: bucket) & (nearSlotCount &- 1),
                                    bucketStart: bucket &<< widthShift, widthShift: Int(widthShift))
                 return
-            }
-            // Nothing in the near window: jump to the first period that holds events, making it
-            // the next period so that entering it fills the near ring.
-            let target: Int64
-            if let distance = ring.firstOccupied(ringBase: nearSlotCount, ringSize: farSlotCount,
-                                                 start: Int(truncatingIfNeeded: period &+ 2), limit: farSlotCount) {
-                target = period &+ 2 &+ Int64(distance)
-            } else if let earliest = beyondHorizon.minimum {
-                target = earliest.time &>> (widthShift &+ periodShift)
-            } else {
+            case let .period(target):
+                // Nothing in the near window: jump to the first period that holds events,
+                // making it the next period so that entering it fills the near ring.
+                precondition(attempt == 0, "event queue lost track of its events")
+                current = (target &<< periodShift) &- 1
+                enterPeriod(target &- 1)
+            case nil:
                 preconditionFailure("event queue bookkeeping lost an event")
             }
-            precondition(attempt == 0, "event queue lost track of its events")
-            current = (target &<< periodShift) &- 1
-            enterPeriod(target &- 1)
         }
         preconditionFailure("event queue lost track of its events")
     }
 
     /// Whether an event before `limit` may be stored past the run and `besideRun` (both
-    /// empty): whether the next occupied bucket, near or far, starts before it.
+    /// empty): whether the bucket or period `advance` would move to starts before it.
     ///
     /// A bounded pop that finds none returns without advancing. Advancing would make the next
     /// occupied bucket the current one, however far ahead, and every event scheduled before
@@ -416,17 +429,11 @@ public struct EventQueue<Event>: ~Copyable {
     /// advances, the queue delivers the same events in the same order.
     @inline(never)
     private func mayStoreEvent(before limit: Int64) -> Bool {
-        let span = Int(nearWindowEnd &- current &- 1)
-        if let distance = ring.firstOccupied(ringBase: 0, ringSize: nearSlotCount,
-                                             start: Int(truncatingIfNeeded: current &+ 1), limit: span) {
-            return (current &+ 1 &+ Int64(distance)) &<< widthShift < limit
+        switch nextOccupied() {
+        case let .nearBucket(bucket): bucket &<< widthShift < limit
+        case let .period(target): target &<< (widthShift &+ periodShift) < limit
+        case nil: false
         }
-        if let distance = ring.firstOccupied(ringBase: nearSlotCount, ringSize: farSlotCount,
-                                             start: Int(truncatingIfNeeded: period &+ 2), limit: farSlotCount) {
-            return (period &+ 2 &+ Int64(distance)) &<< (widthShift &+ periodShift) < limit
-        }
-        if let earliest = beyondHorizon.minimum { return earliest.time < limit }
-        return false
     }
 
     /// Makes `newPeriod` the current period: the near ring's window extends to the end of the

@@ -20,7 +20,8 @@ public final class Simulator {
     let placeholderSignature: [UInt8]
     let signingKeys: [SigningKey]
 
-    var queue = EventQueue<SimEvent>()
+    /// Pending events, in buckets sized for the network's shortest latency (`queue(for:)`).
+    var queue: EventQueue<SimEvent>
     var network: Network
     var nodes: [NodeState] = []
     /// Messages sent and neither delivered nor dropped yet.
@@ -131,7 +132,7 @@ public final class Simulator {
         genesis = try Vertex(creator: 0, height: 0, timestamp: 0, parents: [], transactions: [], signer: nil)
         placeholderSignature = [UInt8](repeating: 0, count: options.signatureScheme.signatureSize)
         network = Network(options: options.network, nodeCount: options.nodes, streams: streams)
-        queue = EventQueue(bucketWidth: EventQueue<SimEvent>.bucketWidth(forShortestDelay: network.shortestLatency))
+        queue = Self.queue(for: network)
         workload = Workload(options: options.workload, duration: options.duration, streams: streams)
         metrics = RunMetrics(options: options)
         storage = StorageModel(options: options.disk, nodes: options.nodes, warmupEnd: .zero + options.warmup)
@@ -177,7 +178,7 @@ public final class Simulator {
         signingKeys = main.signingKeys
         requestTimeout = main.requestTimeout
         network = main.network.forShard(index, streams: RandomStreams(seed: main.options.seed))
-        queue = EventQueue(bucketWidth: EventQueue<SimEvent>.bucketWidth(forShortestDelay: network.shortestLatency))
+        queue = Self.queue(for: network)
         nodes = main.nodes
         workload = main.workload
         metrics = RunMetrics(options: main.options)
@@ -189,6 +190,11 @@ public final class Simulator {
         shardByzantineRandom = RandomStreams(seed: main.options.seed).stream(.byzantine, index: 1 + index)
         shard = index
         shardCount = main.shardCount
+    }
+
+    /// An empty event queue whose buckets suit `network`'s shortest latency.
+    private static func queue(for network: Network) -> EventQueue<SimEvent> {
+        EventQueue(bucketWidth: EventQueue<SimEvent>.bucketWidth(forShortestDelay: network.shortestLatency))
     }
 
     // MARK: - The run loop
