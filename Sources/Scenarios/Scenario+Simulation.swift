@@ -20,6 +20,7 @@ extension Scenario {
         options.batchSize = consensus.batchSize
         options.batchInterval = consensus.batchInterval.simDuration
         options.optimalProcessing = consensus.optimalProcessing
+        options.pollOnIssue = consensus.pollOnIssue
         options.pollTimeout = consensus.pollTimeout.simDuration
         options.pruning = consensus.pruning
         options.signatureScheme = consensus.signature == .mlDSA87 ? .mlDSA87 : .mlDSA65

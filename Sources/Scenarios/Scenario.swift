@@ -94,6 +94,9 @@ public struct Scenario: Sendable, Equatable {
         /// Processing vertices at which a node stops issuing new ones until some are
         /// decided, as avalanchego's OptimalProcessing (50 there); default: nil, no limit.
         public var optimalProcessing: Int?
+        /// Whether a node polls every vertex it adds to consensus (its peers' too), as
+        /// avalanchego's Avalanche engine does; default: false, only its own.
+        public var pollOnIssue: Bool
         /// Time after which a poll's missing answers count as no vote; default: 2s.
         public var pollTimeout: ScenarioDuration
         /// Whether nodes drop the accepted prefix of the DAG from memory; default: true.

@@ -113,6 +113,17 @@ struct ScenarioDecodingTests {
                           contains: "must be between 1 and")
     }
 
+    @Test("pollOnIssue reaches the simulator and survives the canonical form; a non-boolean is refused at its path")
+    func pollOnIssueDecodes() throws {
+        let decoded = try decode(scenario(#""consensus": { "pollOnIssue": true }"#)).get()
+        #expect(decoded.consensus.pollOnIssue)
+        #expect(decoded.simulationOptions().pollOnIssue)
+        #expect(try decode(decoded.canonicalJSON()).get() == decoded)
+        #expect(try !decode(scenario(#""consensus": { "pollOnIssue": false }"#)).get().simulationOptions().pollOnIssue)
+        expectSingleIssue(scenario(#""consensus": { "pollOnIssue": "yes" }"#), path: "consensus.pollOnIssue",
+                          contains: "expected true or false")
+    }
+
     @Test("A minimal scenario takes every default")
     func minimalScenarioDefaults() throws {
         let scenario = try Scenario.decode(Data(#"{ "version":1, "id":"LT-001", "nodes":100 }"#.utf8))
@@ -129,6 +140,7 @@ struct ScenarioDecodingTests {
         #expect([consensus.k, consensus.alphaPreference, consensus.alphaConfidence, consensus.beta] == [Int]([20, 15, 15, 20]))
         #expect([consensus.concurrentRepolls, consensus.parents, consensus.batchSize] == [Int]([4, 5, 30]))
         #expect(consensus.optimalProcessing == nil)
+        #expect(!consensus.pollOnIssue)
         #expect(consensus.batchInterval == .milliseconds(50))
         #expect(consensus.pollTimeout == .seconds(2))
         #expect(consensus.pruning)

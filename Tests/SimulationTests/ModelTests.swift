@@ -47,6 +47,42 @@ struct ModelTests {
         #expect(heldAccepted > freeAccepted / 2, "accepted: \(heldAccepted) limited, \(freeAccepted) free")
     }
 
+    /// With `pollOnIssue` a node polls every vertex it adds, as avalanchego's issuer does;
+    /// without it, only its own, and its other polls are repolls, at most
+    /// `concurrentRepolls` at a time. With a constant 5 ms latency a poll lasts at least a
+    /// 10 ms round trip, so without the option a node starts at most one repoll per 10 ms
+    /// per slot besides its own vertices' polls; with it, at least one poll for each of the
+    /// (many more) peers' vertices it adds.
+    @Test func withPollOnIssueEveryNodePollsEveryVertexItAdds() throws {
+        var options = quickOptions(nodes: 20, seconds: 4, tps: 200)
+        options.consensus = ConsensusParameters(k: 10, alphaPreference: 7, alphaConfidence: 7, beta: 6, concurrentRepolls: 1)
+        options.cpuCosts = .instant
+        options.batchSize = 1
+        options.network.minLatency = .milliseconds(5)
+        options.network.maxLatency = .milliseconds(5)
+        options.network.jitter = 0
+        options.network.lossRate = 0
+        options.network.uploadMbps = nil
+        var polling = options
+        polling.pollOnIssue = true
+        var polls: [Bool: (started: Double, vertices: Double)] = [:]
+        for setting in [options, polling] {
+            let simulator = try Simulator(options: setting)
+            let result = simulator.run()
+            #expect(result.conservation.balances, "\(result.conservation)")
+            #expect(result.value("safety.violations") == 0)
+            let vertices = try #require(result.value("vertices.issued"))
+            polls[setting.pollOnIssue] = (Double(simulator.nodes.reduce(0) { $0 + Int($1.nextPoll) }), vertices)
+        }
+        let nodes = Double(options.nodes), seconds = 4.0
+        let off = try #require(polls[false]), on = try #require(polls[true])
+        let repollBound = nodes * seconds / 0.010 + off.vertices
+        #expect(off.started <= repollBound, "polls without the option: \(off.started), bound \(repollBound)")
+        #expect(on.vertices > 500, "vertices issued: \(on.vertices)")
+        #expect(on.started >= 0.9 * (nodes - 1) * on.vertices,
+                "polls with the option: \(on.started) for \(on.vertices) vertices on \(nodes) nodes")
+    }
+
     @Test func aBandwidthCapBelowTheLoadMakesLatencyGrow() throws {
         var free = quickOptions(nodes: 40, seconds: 6, tps: 20)
         free.network.uploadMbps = nil

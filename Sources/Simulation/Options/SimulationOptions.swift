@@ -25,6 +25,12 @@ public struct SimulationOptions: Sendable {
     /// 50 there). Nil, the default, issues every batch as it falls due, as the design's
     /// protocol does.
     public var optimalProcessing: Int?
+    /// Whether a node starts a push-query poll for every vertex it adds to consensus, its
+    /// peers' as well as its own, as avalanchego's Avalanche engine does (its issuer polls
+    /// each vertex it issues, then repolls up to `concurrentRepolls`). False, the default:
+    /// a node push-queries only the vertices it creates, and otherwise keeps up to
+    /// `concurrentRepolls` pull-query polls in flight, as the design's protocol does.
+    public var pollOnIssue = false
     /// A poll still missing answers this long after it was sent is recorded with what came.
     public var pollTimeout: SimDuration = .seconds(2)
     /// Release the accepted prefix of each node's DAG.

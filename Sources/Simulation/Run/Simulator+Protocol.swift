@@ -172,6 +172,7 @@ extension Simulator {
     /// Adds vertices whose parents are held, then every pending vertex they complete.
     private func add(_ ready: [Vertex], at node: Int) {
         var work = ready
+        var issued: [Vertex] = []      // filled only with `pollOnIssue`
         var added = AddedVertices()
         swap(&added, &addedScratch)     // taken out, so that a nested call would start afresh
         defer {
@@ -188,6 +189,7 @@ extension Simulator {
                 persist(vertex, at: node)
                 apply(decisions, at: node)
                 added.append(vertex.id, number: number)
+                if options.pollOnIssue { issued.append(vertex) }
             } catch {
                 metrics.refusedVertices += 1
             }
@@ -203,6 +205,8 @@ extension Simulator {
         guard !added.isEmpty else { return }
         answerDeferred(at: node, added: added)
         releaseBlockedVotes(at: node, added: added)
+        // avalanchego's issuer polls each vertex it adds, in the order added, then repolls.
+        for vertex in issued { startPoll(node, pushing: vertex) }
         startPolls(node)
     }
 
