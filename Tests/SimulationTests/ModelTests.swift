@@ -88,9 +88,15 @@ struct ModelTests {
         free.network.uploadMbps = nil
         var capped = free
         capped.network.uploadMbps = 1.5
-        let fast = try #require(try run(free).value("latency.p95"))
-        let slow = try #require(try run(capped).value("latency.p95"))
+        let uncapped = try run(free), saturated = try run(capped)
+        let fast = try #require(uncapped.value("latency.p95"))
+        let slow = try #require(saturated.value("latency.p95"))
         #expect(slow > 2 * fast, "capped p95 \(slow) ms vs uncapped \(fast) ms")
+        // The uplink carries at most its cap in any interval; the rest waits in its queue.
+        let offered = try #require(uncapped.value("node.bandwidth.max"))
+        let carried = try #require(saturated.value("node.bandwidth.max"))
+        #expect(offered > 1.5, "uncapped max \(offered) Mbit/s")
+        #expect(carried <= 1.5, "capped max \(carried) Mbit/s against a 1.5 Mbit/s cap")
     }
 
     @Test func pruningKeepsMemoryFlatAndItsAbsenceMakesItGrow() throws {

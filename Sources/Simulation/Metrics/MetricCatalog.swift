@@ -141,7 +141,7 @@ public enum MetricCatalog {
         metric("node.memory.growthPercent", percent, .lowerIsBetter,
                "Growth of mean node memory from the end of warm-up to the end of the run"),
         metric("node.bandwidth.mean", megabitsPerSecond, .lowerIsBetter,
-               "Upload traffic per node, averaged over nodes and time"),
+               "Upload traffic per node, averaged over nodes and time (what the uplink carried: at most its cap)"),
         metric("node.bandwidth.max", megabitsPerSecond, .lowerIsBetter,
                "Highest upload rate of any node in any series interval"),
     ]

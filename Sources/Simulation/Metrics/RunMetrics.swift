@@ -114,11 +114,15 @@ extension Simulator {
         let widthNs = Double(width.nanoseconds)
         var cpuSum = 0.0, cpuMax = 0.0, memSum = 0.0, memMax = 0.0, bwSum = 0.0, bwMax = 0.0
         var live = 0, liveHonest = 0
+        // What an uplink can carry in an interval: bytes handed to it beyond that leave in
+        // later intervals (it is a serialising queue), so a capped node's rate never reads
+        // above its cap, as a CPU's never reads above 100 %.
+        let uplinkBytes = options.network.uploadMbps.map { Int64(($0 * 125_000 * widthNs / 1e9).rounded(.down)) } ?? .max
         for node in nodes.indices {
             let busy = min(nodes[node].cpuBacklogNs, width.nanoseconds)
             nodes[node].cpuBacklogNs -= busy
-            let sent = nodes[node].bytesSent
-            nodes[node].bytesSent = 0
+            let sent = min(nodes[node].bytesSent, uplinkBytes)
+            nodes[node].bytesSent = nodes[node].alive ? nodes[node].bytesSent - sent : 0
             guard nodes[node].alive else { continue }
             live += 1
             if !adversary.isByzantine[node] { liveHonest += 1 }
