@@ -27,7 +27,8 @@ public struct SimulationOptions: Sendable {
     public var optimalProcessing: Int?
     /// Whether a node starts a push-query poll for every vertex it adds to consensus, its
     /// peers' as well as its own, as avalanchego's Avalanche engine does (its issuer polls
-    /// each vertex it issues, then repolls up to `concurrentRepolls`). False, the default:
+    /// each vertex it issues, then repolls up to `concurrentRepolls`); a node catching up
+    /// after a restart polls none, as avalanchego's bootstrapping. False, the default:
     /// a node push-queries only the vertices it creates, and otherwise keeps up to
     /// `concurrentRepolls` pull-query polls in flight, as the design's protocol does.
     public var pollOnIssue = false

@@ -172,7 +172,10 @@ extension Simulator {
     /// Adds vertices whose parents are held, then every pending vertex they complete.
     private func add(_ ready: [Vertex], at node: Int) {
         var work = ready
-        var issued: [Vertex] = []      // filled only with `pollOnIssue`
+        // Filled only with `pollOnIssue`, and not while catching up after a restart (as
+        // avalanchego's bootstrapping, which issues nothing into consensus).
+        var issued: [Vertex] = []
+        let pollsEach = options.pollOnIssue && !isCatchingUp(node)
         var added = AddedVertices()
         swap(&added, &addedScratch)     // taken out, so that a nested call would start afresh
         defer {
@@ -189,7 +192,7 @@ extension Simulator {
                 persist(vertex, at: node)
                 apply(decisions, at: node)
                 added.append(vertex.id, number: number)
-                if options.pollOnIssue { issued.append(vertex) }
+                if pollsEach { issued.append(vertex) }
             } catch {
                 metrics.refusedVertices += 1
             }
