@@ -2,20 +2,27 @@ import ConsensusCore
 import Testing
 @testable import Simulation
 
+/// A model-checking setting: free CPU, one transaction per vertex, a constant 5 ms
+/// latency without jitter, loss or bandwidth cap, and one repoll at a time.
+private func idealOptions(nodes: Int, seconds: Int, tps: Double) -> SimulationOptions {
+    var options = quickOptions(nodes: nodes, seconds: seconds, tps: tps)
+    options.consensus = ConsensusParameters(k: 10, alphaPreference: 7, alphaConfidence: 7, beta: 6, concurrentRepolls: 1)
+    options.cpuCosts = .instant
+    options.batchSize = 1
+    options.network.minLatency = .milliseconds(5)
+    options.network.maxLatency = .milliseconds(5)
+    options.network.jitter = 0
+    options.network.lossRate = 0
+    options.network.uploadMbps = nil
+    return options
+}
+
 @Suite("Simulator models")
 struct ModelTests {
     /// With free CPU, a constant latency and one poll at a time, a virtuous transaction
     /// needs β successful polls, each one round trip.
     @Test func roundsAreBetaAndLatencyIsBetaRoundTrips() throws {
-        var options = quickOptions(nodes: 50, seconds: 8, tps: 2)
-        options.consensus = ConsensusParameters(k: 10, alphaPreference: 7, alphaConfidence: 7, beta: 6, concurrentRepolls: 1)
-        options.cpuCosts = .instant
-        options.batchSize = 1
-        options.network.minLatency = .milliseconds(5)
-        options.network.maxLatency = .milliseconds(5)
-        options.network.jitter = 0
-        options.network.lossRate = 0
-        options.network.uploadMbps = nil
+        let options = idealOptions(nodes: 50, seconds: 8, tps: 2)
         let result = try run(options)
         let rounds = try #require(result.value("finality.rounds.mean"))
         let p50 = try #require(result.value("latency.p50"))
@@ -54,15 +61,7 @@ struct ModelTests {
     /// per slot besides its own vertices' polls; with it, at least one poll for each of the
     /// (many more) peers' vertices it adds.
     @Test func withPollOnIssueEveryNodePollsEveryVertexItAdds() throws {
-        var options = quickOptions(nodes: 20, seconds: 4, tps: 200)
-        options.consensus = ConsensusParameters(k: 10, alphaPreference: 7, alphaConfidence: 7, beta: 6, concurrentRepolls: 1)
-        options.cpuCosts = .instant
-        options.batchSize = 1
-        options.network.minLatency = .milliseconds(5)
-        options.network.maxLatency = .milliseconds(5)
-        options.network.jitter = 0
-        options.network.lossRate = 0
-        options.network.uploadMbps = nil
+        let options = idealOptions(nodes: 20, seconds: 4, tps: 200)
         var polling = options
         polling.pollOnIssue = true
         var polls: [Bool: (started: Double, vertices: Double)] = [:]
