@@ -102,6 +102,7 @@ extension Scenario {
             pollOnIssue: object?.boolean("pollOnIssue") ?? false,
             pollTimeout: object?.duration("pollTimeout") ?? .seconds(1),
             pruning: object?.boolean("pruning") ?? true,
+            virtuousParents: object?.boolean("virtuousParents") ?? false,
             signature: object?.choice("signature", as: Consensus.Signature.self) ?? .mlDSA87)
         if let object { checkConsensus(consensus, object) }
         return consensus

@@ -50,6 +50,7 @@ extension Scenario.Consensus {
             ("pollTimeout", .string(pollTimeout.description)),
             ("pruning", .bool(pruning)),
             ("signature", .string(signature.rawValue)),
+            ("virtuousParents", .bool(virtuousParents)),
         ])
     }
 }

@@ -23,6 +23,7 @@ extension Scenario {
         options.pollOnIssue = consensus.pollOnIssue
         options.pollTimeout = consensus.pollTimeout.simDuration
         options.pruning = consensus.pruning
+        options.virtuousParents = consensus.virtuousParents
         options.signatureScheme = consensus.signature == .mlDSA87 ? .mlDSA87 : .mlDSA65
 
         var net = NetworkOptions(profile: NetworkProfile(rawValue: network.profile.rawValue)!)

@@ -101,6 +101,9 @@ public struct Scenario: Sendable, Equatable {
         public var pollTimeout: ScenarioDuration
         /// Whether nodes drop the accepted prefix of the DAG from memory; default: true.
         public var pruning: Bool
+        /// Whether a node builds new vertices on its virtuous frontier, as avalanchego's
+        /// issuer does; default: false, on its preferred frontier.
+        public var virtuousParents: Bool
         /// Signature scheme on vertices; default: ML-DSA-87.
         public var signature: Signature
 

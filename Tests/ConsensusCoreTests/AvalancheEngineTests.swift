@@ -389,6 +389,31 @@ struct AvalancheEngineTests {
         #expect(e.parentsForNewVertex(count: 40, using: &first) == frontier)
     }
 
+    /// The virtuous frontier, which avalanchego's issuer builds on, leaves out a vertex
+    /// whose transaction is in dispute and everything on it, until the dispute is decided;
+    /// the preferred frontier keeps the preferred side.
+    @Test func theVirtuousFrontierLeavesOutWhatIsInDispute() throws {
+        var e = engine()
+        let a = tx(spending: [7], nonce: 1), b = tx(spending: [7], nonce: 2), c = tx(spending: [8], nonce: 3)
+        let va = vertex(on: [genesis], [a], creator: 1), vc = vertex(on: [genesis], [c], creator: 3)
+        try e.add(va); try e.add(vc)
+        #expect(e.virtuousFrontier() == [va.id, vc.id].sorted())    // no dispute known yet
+        let vb = vertex(on: [genesis], [b], creator: 2)
+        let onA = vertex(on: [va], [tx(spending: [9], nonce: 4)], creator: 1)
+        try e.add(vb); try e.add(onA)
+        #expect(e.preferredFrontier() == [onA.id, vc.id].sorted())  // a, first seen, is preferred
+        #expect(e.virtuousFrontier() == [vc.id])
+        var rng = TestGenerator(seed: 1)
+        #expect(e.parentsForNewVertex(count: 5, virtuousOnly: true, using: &rng) == [vc.id])
+        #expect(e.parentsForNewVertex(count: 5, using: &rng) == [onA.id, vc.id].sorted())
+        // Decided for a: b's vertex is rejected, and a's side is virtuous again.
+        for _ in 0..<smallParameters.beta { _ = e.recordPoll(chits(5, onA)) }
+        #expect(e.decision(for: 7) == a.id)
+        #expect(e.dag.status(vb.id) == .rejected)
+        #expect(e.virtuousFrontier() == e.preferredFrontier())
+        #expect(e.virtuousFrontier().contains(onA.id))
+    }
+
     @Test func pruningKeepsTheEngineWorking() throws {
         var e = engine()
         var last = genesis

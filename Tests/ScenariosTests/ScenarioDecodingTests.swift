@@ -113,15 +113,18 @@ struct ScenarioDecodingTests {
                           contains: "must be between 1 and")
     }
 
-    @Test("pollOnIssue reaches the simulator and survives the canonical form; a non-boolean is refused at its path")
-    func pollOnIssueDecodes() throws {
-        let decoded = try decode(scenario(#""consensus": { "pollOnIssue": true }"#)).get()
-        #expect(decoded.consensus.pollOnIssue)
-        #expect(decoded.simulationOptions().pollOnIssue)
+    @Test("pollOnIssue and virtuousParents reach the simulator and survive the canonical form; a non-boolean is refused at its path")
+    func avalanchegoIssuerSwitchesDecode() throws {
+        let decoded = try decode(scenario(#""consensus": { "pollOnIssue": true, "virtuousParents": true }"#)).get()
+        #expect(decoded.consensus.pollOnIssue && decoded.consensus.virtuousParents)
+        #expect(decoded.simulationOptions().pollOnIssue && decoded.simulationOptions().virtuousParents)
         #expect(try decode(decoded.canonicalJSON()).get() == decoded)
-        #expect(try !decode(scenario(#""consensus": { "pollOnIssue": false }"#)).get().simulationOptions().pollOnIssue)
-        expectSingleIssue(scenario(#""consensus": { "pollOnIssue": "yes" }"#), path: "consensus.pollOnIssue",
-                          contains: "expected true or false")
+        let off = try decode(scenario(#""consensus": { "pollOnIssue": false, "virtuousParents": false }"#)).get()
+        #expect(!off.simulationOptions().pollOnIssue && !off.simulationOptions().virtuousParents)
+        for key in ["pollOnIssue", "virtuousParents"] {
+            expectSingleIssue(scenario(#""consensus": { "\#(key)": "yes" }"#), path: "consensus.\(key)",
+                              contains: "expected true or false")
+        }
     }
 
     @Test("A minimal scenario takes every default")
@@ -140,7 +143,7 @@ struct ScenarioDecodingTests {
         #expect([consensus.k, consensus.alphaPreference, consensus.alphaConfidence, consensus.beta] == [Int]([20, 15, 15, 20]))
         #expect([consensus.concurrentRepolls, consensus.parents, consensus.batchSize] == [Int]([4, 5, 30]))
         #expect(consensus.optimalProcessing == nil)
-        #expect(!consensus.pollOnIssue)
+        #expect(!consensus.pollOnIssue && !consensus.virtuousParents)
         #expect(consensus.batchInterval == .milliseconds(50))
         #expect(consensus.pollTimeout == .seconds(2))
         #expect(consensus.pruning)

@@ -781,24 +781,49 @@ public struct AvalancheEngine: Sendable {
             strongScratch = strong
             strongChildScratch = hasStrongChild
         }
+        let frontier = frontier(members: &strong, memberChildren: &hasStrongChild, virtuous: false)
+        cachedFrontier = frontier
+        return frontier
+    }
+
+    /// The virtuous frontier: processing vertices none of whose undecided transactions is
+    /// in a dispute this node knows of (each of its conflict sets has that one choice) and
+    /// whose processing parents are all virtuous, with no virtuous child; plus accepted
+    /// frontier vertices with none; sorted by id. avalanchego's issuer builds new vertices
+    /// on it (its `Virtuous()` set), so that no vertex it issues descends from a transaction
+    /// still in dispute. Walked at each call: a node issues a vertex far less often than it
+    /// answers a query.
+    public func virtuousFrontier() -> [Hash256] {
+        var virtuous = [Bool](repeating: false, count: slotVertex.count)
+        var hasVirtuousChild = virtuous
+        return frontier(members: &virtuous, memberChildren: &hasVirtuousChild, virtuous: true)
+    }
+
+    /// The walk both frontiers make, parents before children: marks in `members` the
+    /// processing vertices whose transactions are all preferred (or, with `virtuous`, all
+    /// virtuous) and whose processing parents are all members, and in `memberChildren`
+    /// those with a member child; returns the members without one and the accepted
+    /// frontier vertices without one, sorted by id. Both arrays come in all false, one
+    /// place per slot.
+    @inline(__always)
+    private func frontier(members: inout [Bool], memberChildren: inout [Bool], virtuous: Bool) -> [Hash256] {
         for slot in processingOrder {
             let s = Int(slot)
-            guard !slotDoomed[s], slotLinks[s].parents.allSatisfy({ strong[Int($0)] }),
-                  slotLinks[s].transactions.allSatisfy({ isPreferred($0) }) else { continue }
-            strong[s] = true
-            for parent in slotLinks[s].parents { hasStrongChild[Int(parent)] = true }
+            guard !slotDoomed[s], slotLinks[s].parents.allSatisfy({ members[Int($0)] }),
+                  slotLinks[s].transactions.allSatisfy({ virtuous ? isVirtuous($0) : isPreferred($0) }) else { continue }
+            members[s] = true
+            for parent in slotLinks[s].parents { memberChildren[Int(parent)] = true }
         }
         var frontier: [Hash256] = []
-        for slot in processingOrder where strong[Int(slot)] && !hasStrongChild[Int(slot)] {
+        for slot in processingOrder where members[Int(slot)] && !memberChildren[Int(slot)] {
             frontier.append(slotVertex[Int(slot)]!.id)
         }
         for id in dag.acceptedFrontier() {
             let children = dag.entry(id)?.children ?? []
-            let buriedUnderStrong = children.contains { child in dag.tag(of: child.id).map { strong[Int($0)] } ?? false }
-            if !buriedUnderStrong { frontier.append(id) }
+            let buried = children.contains { child in dag.tag(of: child.id).map { members[Int($0)] } ?? false }
+            if !buried { frontier.append(id) }
         }
         frontier.sort()
-        cachedFrontier = frontier
         return frontier
     }
 
@@ -906,7 +931,18 @@ public struct AvalancheEngine: Sendable {
         return true
     }
 
-    /// Up to `count` parents for a new vertex: the whole preferred frontier when it is no
+    /// Whether a transaction is in no dispute this node knows of: accepted, or the only
+    /// choice in each of its conflict sets.
+    private func isVirtuous(_ record: Int32) -> Bool {
+        let r = Int(record)
+        guard !records[r].vacant, !records[r].rejected else { return false }
+        if records[r].accepted { return true }
+        for setIndex in records[r].sets where sets[Int(setIndex)].choices.count != 1 { return false }
+        return true
+    }
+
+    /// Up to `count` parents for a new vertex: the whole preferred frontier (with
+    /// `virtuousOnly`, the virtuous frontier, as avalanchego's issuer) when it is no
     /// larger, else `count` of its vertices drawn uniformly at random (with the caller's
     /// generator), sorted by id. avalanchego takes an arbitrary capped list of its frontier.
     ///
@@ -915,9 +951,10 @@ public struct AvalancheEngine: Sendable {
     /// instead: on 300 WAN nodes at 100 vertices a second it held about 320 vertices with
     /// the highest and lowest four, about 40 with random picks. Every chit and pull query
     /// names the whole frontier, so its width is paid for in every message.
-    public mutating func parentsForNewVertex<G: RandomNumberGenerator>(count: Int, using generator: inout G) -> [Hash256] {
+    public mutating func parentsForNewVertex<G: RandomNumberGenerator>(count: Int, virtuousOnly: Bool = false,
+                                                                      using generator: inout G) -> [Hash256] {
         precondition(count >= 1, "a vertex names at least one parent")
-        var frontier = preferredFrontier()
+        var frontier = virtuousOnly ? virtuousFrontier() : preferredFrontier()
         guard frontier.count > count else { return frontier }
         // A partial Fisher–Yates shuffle: the first `count` places end up a uniform sample.
         for place in 0..<count {

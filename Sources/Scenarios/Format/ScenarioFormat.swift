@@ -107,6 +107,8 @@ enum ScenarioFormat {
                       "Whether nodes drop the accepted prefix of the DAG from memory."),
             FieldSpec("signature", .choice(names(Scenario.Consensus.Signature.self)), text("ml-dsa-87"),
                       "Signature scheme on vertices."),
+            FieldSpec("virtuousParents", .boolean, flag(false),
+                      "Whether a node builds new vertices only on its virtuous frontier (vertices none of whose undecided transactions is in a dispute it knows of), as avalanchego's issuer does; false builds on its preferred frontier."),
         ])
 
     /// "local 0, lan 0.0001, …" for one profile property, for documentation.

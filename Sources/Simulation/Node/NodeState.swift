@@ -466,8 +466,8 @@ final class NodeState {
     }
 
     /// Parents for the next vertex the node issues.
-    func parentsForNewVertex(count: Int) -> [Hash256] {
-        engine.parentsForNewVertex(count: count, using: &parentChooser)
+    func parentsForNewVertex(count: Int, virtuousOnly: Bool = false) -> [Hash256] {
+        engine.parentsForNewVertex(count: count, virtuousOnly: virtuousOnly, using: &parentChooser)
     }
 
     /// Where poll `id` is in `polls`, if it is still in flight.

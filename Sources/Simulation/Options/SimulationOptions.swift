@@ -32,6 +32,11 @@ public struct SimulationOptions: Sendable {
     /// a node push-queries only the vertices it creates, and otherwise keeps up to
     /// `concurrentRepolls` pull-query polls in flight, as the design's protocol does.
     public var pollOnIssue = false
+    /// Whether a node builds its vertices on its virtuous frontier (vertices none of whose
+    /// undecided transactions is in a dispute it knows of), as avalanchego's issuer does,
+    /// so that no honest vertex descends from a transaction still in dispute. False, the
+    /// default: on its preferred frontier, as the design's protocol does.
+    public var virtuousParents = false
     /// A poll still missing answers this long after it was sent is recorded with what came.
     public var pollTimeout: SimDuration = .seconds(2)
     /// Release the accepted prefix of each node's DAG.

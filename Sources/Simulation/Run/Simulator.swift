@@ -374,7 +374,7 @@ public final class Simulator {
             nodes[node].batchTimerArmed = true
             queue.schedule(.batchDue(node: Int32(node)), at: now + timer(node, options.batchInterval))
         }
-        let parents = nodes[node].parentsForNewVertex(count: options.parents)
+        let parents = nodes[node].parentsForNewVertex(count: options.parents, virtuousOnly: options.virtuousParents)
         let height = nodes[node].engine.heightInPlace(parents: parents)
         let vertex: Vertex
         let timestamp = clockReading(node)
