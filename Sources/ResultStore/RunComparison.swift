@@ -168,7 +168,9 @@ public struct RunComparison: Codable, Sendable, Equatable {
         if baseline.scenarioID != candidate.scenarioID {
             notes.append("the runs are of different scenarios: \(baseline.scenarioID) and \(candidate.scenarioID)")
         } else if baseline.scenarioHash != candidate.scenarioHash {
-            notes.append("the scenario text differs between the runs (hash \(baseline.scenarioHash) → \(candidate.scenarioHash))")
+            let changes = settingChanges(from: baseline.scenarioJSON, to: candidate.scenarioJSON)
+            notes.append("the scenario text differs between the runs (hash \(baseline.scenarioHash) → \(candidate.scenarioHash))"
+                         + (changes.map { ": " + $0 } ?? ""))
         }
         if baseline.seed != candidate.seed {
             notes.append("the seeds differ: \(baseline.seed) and \(candidate.seed)")
@@ -181,6 +183,47 @@ public struct RunComparison: Codable, Sendable, Equatable {
             notes.append("the tool versions differ: \(baseline.toolVersion) and \(candidate.toolVersion)")
         }
         return notes
+    }
+
+    /// What differs between two scenario texts, setting by setting ("consensus.pollOnIssue
+    /// absent → true, workload.tps 100 → 150"), up to six settings and how many more; nil
+    /// when either text is not a JSON object. A setting is a key path down objects (lists
+    /// compare whole); a key only one text has is "absent" in the other (the scenario's
+    /// default then applies). "$schema" is left out.
+    static func settingChanges(from old: String, to new: String) -> String? {
+        guard let before = settings(of: old), let after = settings(of: new) else { return nil }
+        let paths = Set(before.keys).union(after.keys).sorted()
+        let changed = paths.filter { before[$0] != after[$0] }
+        if changed.isEmpty { return "the same settings, laid out differently" }
+        let shown = changed.prefix(6).map { "\($0) \(before[$0] ?? "absent") → \(after[$0] ?? "absent")" }
+        let more = changed.count > shown.count ? ", and \(changed.count - shown.count) more" : ""
+        return shown.joined(separator: ", ") + more
+    }
+
+    /// A scenario text's settings as key path → compact JSON value.
+    private static func settings(of text: String) -> [String: String]? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return nil }
+        var settings: [String: String] = [:]
+        func walk(_ object: [String: Any], _ prefix: String) {
+            for (key, value) in object where !(prefix.isEmpty && key == "$schema") {
+                let path = prefix.isEmpty ? key : prefix + "." + key
+                if let nested = value as? [String: Any] {
+                    walk(nested, path)
+                } else {
+                    settings[path] = compact(value)
+                }
+            }
+        }
+        walk(object, "")
+        return settings
+    }
+
+    /// `value` as compact JSON, keys sorted; a long one cut to 40 characters.
+    private static func compact(_ value: Any) -> String {
+        guard let data = try? JSONSerialization.data(
+            withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes]),
+              let text = String(data: data, encoding: .utf8) else { return "?" }
+        return text.count > 40 ? String(text.prefix(39)) + "…" : text
     }
 
     private static func describe(_ overrides: [String: String]) -> String {

@@ -166,6 +166,27 @@ import Testing
         #expect(RunComparison(baseline: Fixture.run(), candidate: Fixture.run(), tolerancePercent: 10).notes.isEmpty)
     }
 
+    @Test func aChangedScenarioIsDescribedSettingBySetting() {
+        let baseline = Fixture.run()
+        var candidate = Fixture.run()
+        candidate.scenarioHash = "0a1b"
+        candidate.scenarioJSON = """
+            { "$schema": "../schema.json", "version": 1, "id": "LT-001", "name": "Constant 100 TPS", "nodes": 1000,
+              "duration": "10m", "workload": { "pattern": "constant", "tps": 150 },
+              "consensus": { "pollOnIssue": true },
+              "acceptance": [ { "metric": "tps.mean", "min": 95 } ] }
+            """
+        #expect(RunComparison(baseline: baseline, candidate: candidate, tolerancePercent: 10).notes == [
+            "the scenario text differs between the runs (hash 9f2c4e1a7b3d5f60 → 0a1b): "
+                + #"acceptance [{"metric":"tps.mean","min":95},{"max":… → [{"metric":"tps.mean","min":95}], "#
+                + "consensus.pollOnIssue absent → true, workload.tps 100 → 150",
+        ])
+        candidate.scenarioJSON = Fixture.scenarioJSON.replacingOccurrences(of: "\n", with: " ")
+        #expect(RunComparison.settingChanges(from: Fixture.scenarioJSON, to: candidate.scenarioJSON)
+                == "the same settings, laid out differently")
+        #expect(RunComparison.settingChanges(from: "not json", to: Fixture.scenarioJSON) == nil)
+    }
+
     @Test func markdownShowsEveryMetricWithItsVerdict() {
         var metrics = Fixture.metrics(tps: 80, p95: 412.25)
         metrics.append(Metric(name: "a|b", value: 0.000123456, unit: "ms", better: .neither, deterministic: true))
