@@ -13,7 +13,9 @@ struct CompareCommand: ParsableCommand {
             `worse` according to its direction (↑ higher is better, ↓ lower is better); a metric \
             without a direction (·) is `info` and never a regression. From a baseline of 0 any \
             change counts. The exit code is 1 when any metric is `worse`, so CI can fail on a \
-            regression.
+            regression. Notes say what makes the runs unlike: another seed, other overrides, \
+            another tool version, or a changed scenario, named setting by setting \
+            (`consensus.pollOnIssue absent → true`).
 
             Examples:
               cretoscale compare 11 12
