@@ -143,7 +143,7 @@ public struct AvalancheEngine: Sendable {
                                              vacant: true, lastPolled: 0)
     }
 
-    private var setOf: [InputID: Int32] = [:]
+    private var setOf = IntegerMap<InputID, Int32>()
     private var sets: [ConflictSet] = []
     private var freeSets: [Int32] = []
     /// Undecided conflict sets, in creation order.
@@ -352,7 +352,7 @@ public struct AvalancheEngine: Sendable {
                     setIndex = Int32(sets.count)
                     sets.append(set)
                 }
-                setOf[input] = setIndex
+                setOf.set(setIndex, for: input)
                 liveSets.append(setIndex)
                 memberships.append(setIndex)
             }
@@ -670,7 +670,7 @@ public struct AvalancheEngine: Sendable {
                 decisions.acceptedTransactions.append(r.transaction)
                 for setIndex in r.sets {
                     // Rejected choices still in doomed vertices no longer look at their sets.
-                    setOf[sets[Int(setIndex)].input] = nil
+                    setOf.removeValue(forKey: sets[Int(setIndex)].input)
                     sets[Int(setIndex)] = .vacantEntry
                     freeSets.append(setIndex)
                 }
@@ -716,7 +716,7 @@ public struct AvalancheEngine: Sendable {
             sets[i].choices.remove(at: position)
             sets[i].pollVotes.remove(at: position)
             if sets[i].choices.isEmpty {
-                setOf[sets[i].input] = nil
+                setOf.removeValue(forKey: sets[i].input)
                 sets[i] = .vacantEntry
                 freeSets.append(setIndex)
                 liveSets.removeAll { $0 == setIndex }
