@@ -156,6 +156,22 @@ struct AvalancheEngineTests {
         #expect(!e.hasProcessing)
     }
 
+    /// A transaction twice in one vertex is refused whether the vertex is checked pair by
+    /// pair (a small batch) or through a set (a batch above the limit), and named.
+    @Test func aTransactionTwiceInOneVertexIsRefusedAtAnyBatchSize() throws {
+        for size in [3, AvalancheEngine.pairwiseDuplicateCheckLimit + 8] {
+            var e = engine()
+            let distinct = (0..<size).map { tx(spending: [InputID(100 + $0)], nonce: UInt64($0)) }
+            var repeated = distinct
+            repeated[size - 1] = distinct[1]
+            let refused = vertex(on: [genesis], repeated)
+            #expect(throws: EngineError.duplicateTransaction(distinct[1].id)) { try e.add(refused) }
+            #expect(e.dag.vertex(refused.id) == nil, "batch of \(size)")
+            try e.add(vertex(on: [genesis], distinct))
+            #expect(e.hasProcessing, "batch of \(size)")
+        }
+    }
+
     /// An engine sharing a numbering decides, refuses and remembers exactly as one with
     /// its own tables, over random votes on conflicting, multi-input and unnumbered spends.
     @Test func aNumberedEngineDecidesAsOneWithTables() throws {

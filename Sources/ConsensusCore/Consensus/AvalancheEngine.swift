@@ -240,13 +240,23 @@ public struct AvalancheEngine: Sendable {
 
     // MARK: - Adding vertices
 
+    /// Up to this many transactions a vertex is checked for repeats pair by pair, above it
+    /// through a set.
+    static let pairwiseDuplicateCheckLimit = 32
+
     /// Checks `vertex` the way `add` does, without changing anything.
     public func validate(_ vertex: Vertex) throws(EngineError) {
         do { try dag.validate(vertex) } catch { throw .dag(error) }
-        var seen: [Hash256] = []
-        for tx in vertex.transactions {
-            if seen.contains(tx.id) { throw .duplicateTransaction(tx.id) }
-            seen.append(tx.id)
+        let transactions = vertex.transactions
+        // A transaction twice in the vertex: a batch of up to a few dozen is compared with
+        // itself pair by pair (a list of the ids seen cost an allocation per vertex and node).
+        var seen: Set<Hash256> = []
+        for (position, tx) in transactions.enumerated() {
+            if transactions.count <= Self.pairwiseDuplicateCheckLimit {
+                for earlier in transactions[..<position] where earlier.id == tx.id { throw .duplicateTransaction(tx.id) }
+            } else if !seen.insert(tx.id).inserted {
+                throw .duplicateTransaction(tx.id)
+            }
             if let index = recordOf[tx.id] {
                 if records[Int(index)].accepted { throw .duplicateTransaction(tx.id) }
             } else if tx.inputs.contains(where: { decidedInputs.winner(of: $0) == tx.id }) {

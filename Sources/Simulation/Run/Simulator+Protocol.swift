@@ -26,7 +26,8 @@ extension Simulator {
         case .chits:
             receiveChits(at: node, from: from, poll: message.poll, chit: message.takeIds())
         case .get:
-            for id in message.ids.ids(numbering: archive.numbering) {
+            for element in message.ids {
+                let id = IdList.id(of: element, numbering: archive.numbering)
                 var ready = SimInstant.zero
                 guard let vertex = stored(id, at: node, readyAt: &ready) ?? byzantineStored(id, at: node) else { continue }
                 send(Message(kind: .put, from: Int32(node), to: Int32(from), poll: 0, vertex: vertex, ids: IdList()),
@@ -165,13 +166,17 @@ extension Simulator {
         if missing {
             nodes[node].pending[id] = vertex
         } else {
-            add([vertex], at: node)
+            add(vertex, at: node)
         }
     }
 
-    /// Adds vertices whose parents are held, then every pending vertex they complete.
-    private func add(_ ready: [Vertex], at node: Int) {
-        var work = ready
+    /// Adds a vertex whose parents are held, then every pending vertex it completes.
+    ///
+    /// Takes the one vertex rather than a list: every vertex a node receives comes here, and
+    /// a list made for it, then copied to be worked on, was two allocations per node and vertex.
+    private func add(_ ready: Vertex, at node: Int) {
+        var next: Vertex? = ready
+        var work: [Vertex] = []     // pending vertices completed on the way (usually none)
         // Filled only with `pollOnIssue`, and not while catching up after a restart (as
         // avalanchego's bootstrapping, which issues nothing into consensus).
         var issued: [Vertex] = []
@@ -182,7 +187,9 @@ extension Simulator {
             added.removeAll()
             swap(&added, &addedScratch)
         }
-        while let vertex = work.popLast() {
+        while let vertex = next {
+            next = nil
+            defer { next = work.popLast() }     // also after a `continue`
             let number = archive.numbering.number(of: vertex.id)
             nodes[node].requested.remove(vertex.id, number: number)
             // Every received vertex is verified; with real signatures the engine really does it.
