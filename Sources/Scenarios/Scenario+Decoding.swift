@@ -99,6 +99,7 @@ extension Scenario {
             batchSize: object?.integer("batchSize") ?? 1,
             batchInterval: object?.duration("batchInterval") ?? .seconds(1),
             optimalProcessing: object?.integer("optimalProcessing"),
+            answerAtOnce: object?.boolean("answerAtOnce") ?? false,
             pollOnIssue: object?.boolean("pollOnIssue") ?? false,
             pollTimeout: object?.duration("pollTimeout") ?? .seconds(1),
             pruning: object?.boolean("pruning") ?? true,

@@ -46,6 +46,7 @@ extension Scenario.Consensus {
             ("batchSize", .integer(batchSize)),
             ("batchInterval", .string(batchInterval.description)),
             ("optimalProcessing", optimalProcessing.map { JSONValue.integer($0) } ?? .null),
+            ("answerAtOnce", .bool(answerAtOnce)),
             ("pollOnIssue", .bool(pollOnIssue)),
             ("pollTimeout", .string(pollTimeout.description)),
             ("pruning", .bool(pruning)),

@@ -20,6 +20,7 @@ extension Scenario {
         options.batchSize = consensus.batchSize
         options.batchInterval = consensus.batchInterval.simDuration
         options.optimalProcessing = consensus.optimalProcessing
+        options.answerAtOnce = consensus.answerAtOnce
         options.pollOnIssue = consensus.pollOnIssue
         options.pollTimeout = consensus.pollTimeout.simDuration
         options.pruning = consensus.pruning

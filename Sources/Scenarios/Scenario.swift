@@ -94,6 +94,10 @@ public struct Scenario: Sendable, Equatable {
         /// Processing vertices at which a node stops issuing new ones until some are
         /// decided, as avalanchego's OptimalProcessing (50 there); default: nil, no limit.
         public var optimalProcessing: Int?
+        /// Whether a node answers a query at once with its current preferences and fetches
+        /// what the query names afterwards, as avalanchego's Avalanche engine does; default:
+        /// false, it answers once it holds what the query names.
+        public var answerAtOnce: Bool
         /// Whether a node polls every vertex it adds to consensus (its peers' too), as
         /// avalanchego's Avalanche engine does; default: false, only its own.
         public var pollOnIssue: Bool

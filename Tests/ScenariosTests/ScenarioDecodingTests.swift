@@ -113,15 +113,19 @@ struct ScenarioDecodingTests {
                           contains: "must be between 1 and")
     }
 
-    @Test("pollOnIssue and virtuousParents reach the simulator and survive the canonical form; a non-boolean is refused at its path")
+    @Test("answerAtOnce, pollOnIssue and virtuousParents reach the simulator and survive the canonical form; a non-boolean is refused at its path")
     func avalanchegoIssuerSwitchesDecode() throws {
-        let decoded = try decode(scenario(#""consensus": { "pollOnIssue": true, "virtuousParents": true }"#)).get()
-        #expect(decoded.consensus.pollOnIssue && decoded.consensus.virtuousParents)
-        #expect(decoded.simulationOptions().pollOnIssue && decoded.simulationOptions().virtuousParents)
+        let decoded = try decode(scenario(
+            #""consensus": { "answerAtOnce": true, "pollOnIssue": true, "virtuousParents": true }"#)).get()
+        #expect(decoded.consensus.answerAtOnce && decoded.consensus.pollOnIssue && decoded.consensus.virtuousParents)
+        let options = decoded.simulationOptions()
+        #expect(options.answerAtOnce && options.pollOnIssue && options.virtuousParents)
         #expect(try decode(decoded.canonicalJSON()).get() == decoded)
-        let off = try decode(scenario(#""consensus": { "pollOnIssue": false, "virtuousParents": false }"#)).get()
-        #expect(!off.simulationOptions().pollOnIssue && !off.simulationOptions().virtuousParents)
-        for key in ["pollOnIssue", "virtuousParents"] {
+        let off = try decode(scenario(
+            #""consensus": { "answerAtOnce": false, "pollOnIssue": false, "virtuousParents": false }"#)).get()
+        let offOptions = off.simulationOptions()
+        #expect(!offOptions.answerAtOnce && !offOptions.pollOnIssue && !offOptions.virtuousParents)
+        for key in ["answerAtOnce", "pollOnIssue", "virtuousParents"] {
             expectSingleIssue(scenario(#""consensus": { "\#(key)": "yes" }"#), path: "consensus.\(key)",
                               contains: "expected true or false")
         }
@@ -143,7 +147,7 @@ struct ScenarioDecodingTests {
         #expect([consensus.k, consensus.alphaPreference, consensus.alphaConfidence, consensus.beta] == [Int]([20, 15, 15, 20]))
         #expect([consensus.concurrentRepolls, consensus.parents, consensus.batchSize] == [Int]([4, 5, 30]))
         #expect(consensus.optimalProcessing == nil)
-        #expect(!consensus.pollOnIssue && !consensus.virtuousParents)
+        #expect(!consensus.answerAtOnce && !consensus.pollOnIssue && !consensus.virtuousParents)
         #expect(consensus.batchInterval == .milliseconds(50))
         #expect(consensus.pollTimeout == .seconds(2))
         #expect(consensus.pruning)

@@ -82,6 +82,30 @@ struct ModelTests {
                 "polls with the option: \(on.started) for \(on.vertices) vertices on \(nodes) nodes")
     }
 
+    /// With `answerAtOnce` a node answers every query as it arrives, as avalanchego's engine
+    /// does, and fetches what the query names afterwards: no answer ever waits. Without it a
+    /// peer that lacks a vertex the query names (vertices are pushed to k of the 20 nodes;
+    /// the others hear of them through queries) fetches it first, and answers wait.
+    @Test func withAnswerAtOnceNoAnswerWaitsForAVertex() throws {
+        let options = idealOptions(nodes: 20, seconds: 3, tps: 100)
+        var atOnce = options
+        atOnce.answerAtOnce = true
+        var mostWaiting: [Bool: Int] = [:]
+        for setting in [options, atOnce] {
+            let simulator = try Simulator(options: setting)
+            var most = 0
+            let result = simulator.run(progressEvery: 100) { _ in
+                most = max(most, simulator.nodes.reduce(0) { $0 + $1.deferred.count })
+            }
+            #expect(result.conservation.balances, "\(result.conservation)")
+            #expect(result.value("safety.violations") == 0)
+            #expect(try #require(result.value("transactions.accepted")) > 200)
+            mostWaiting[setting.answerAtOnce] = most
+        }
+        #expect(try #require(mostWaiting[false]) > 0, "answers waiting at once without the option")
+        #expect(mostWaiting[true] == 0, "answers waiting at once with the option: \(mostWaiting[true] ?? -1)")
+    }
+
     @Test func aBandwidthCapBelowTheLoadMakesLatencyGrow() throws {
         var free = quickOptions(nodes: 40, seconds: 6, tps: 20)
         free.network.uploadMbps = nil

@@ -99,6 +99,8 @@ enum ScenarioFormat {
                       "Longest wait before an incomplete batch becomes a vertex."),
             FieldSpec("optimalProcessing", .nullable(.integer(minimum: 1, maximum: 1_000_000)), .value(.null),
                       "Processing vertices at which a node stops issuing new ones until some are decided, as avalanchego's OptimalProcessing (50 there); null means no limit."),
+            FieldSpec("answerAtOnce", .boolean, flag(false),
+                      "Whether a node answers a query at once with its current preferred frontier and fetches the vertices the query names afterwards, as avalanchego's Avalanche engine does; false answers once it holds every vertex the query names."),
             FieldSpec("pollOnIssue", .boolean, flag(false),
                       "Whether a node starts a push-query poll for every vertex it adds to consensus, its peers' as well as its own, as avalanchego's Avalanche engine does; false polls only its own vertices, then repolls up to concurrentRepolls."),
             FieldSpec("pollTimeout", .duration(.positive), text("2s"),

@@ -25,6 +25,13 @@ public struct SimulationOptions: Sendable {
     /// 50 there). Nil, the default, issues every batch as it falls due, as the design's
     /// protocol does.
     public var optimalProcessing: Int?
+    /// Whether a node answers a query at once with its current preferred frontier, as
+    /// avalanchego's Avalanche engine does (its `PullQuery` and `PushQuery` handlers send
+    /// chits first, then fetch or add the vertex the query names), and fetches what the
+    /// query names that it lacks. False, the default: a node answers once it holds every
+    /// vertex the query names (fetching the missing ones from the asker first), so its chit
+    /// votes for them, as the design's protocol does.
+    public var answerAtOnce = false
     /// Whether a node starts a push-query poll for every vertex it adds to consensus, its
     /// peers' as well as its own, as avalanchego's Avalanche engine does (its issuer polls
     /// each vertex it issues, then repolls up to `concurrentRepolls`); a node catching up

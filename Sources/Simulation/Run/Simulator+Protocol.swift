@@ -19,8 +19,14 @@ extension Simulator {
         switch message.kind {
         case .pushQuery:
             let vertex = message.vertex!
-            receive(vertex, at: node, from: from)
-            answerPush(of: vertex, at: node, from: from, poll: message.poll)
+            if answersAtOnce(node) && !adversary.isByzantine[node] {
+                // avalanchego's order: the chit first, then the vertex is taken in.
+                sendChits(from: node, to: from, poll: message.poll)
+                receive(vertex, at: node, from: from)
+            } else {
+                receive(vertex, at: node, from: from)
+                answerPush(of: vertex, at: node, from: from, poll: message.poll)
+            }
         case .pullQuery:
             answerPull(at: node, from: from, poll: message.poll, naming: message.takeIds())
         case .chits:
@@ -74,11 +80,17 @@ extension Simulator {
         nodes[node].deferred.append(DeferredReply(to: Int32(from), poll: poll, waitingFor: waiting, since: now))
     }
 
-    /// Answers a pull query at once when every named vertex is held; otherwise fetches the
-    /// missing ones from the asker and answers when they have been added.
+    /// Answers a pull query at once when every named vertex is held (or, with
+    /// `answerAtOnce`, always); otherwise fetches the missing ones from the asker and
+    /// answers when they have been added.
     private func answerPull(at node: Int, from: Int, poll: UInt32, naming ids: IdList) {
         if adversary.isByzantine[node] {
             return sendByzantineChits(from: node, to: from, poll: poll, asked: ids.ids(numbering: archive.numbering))
+        }
+        if answersAtOnce(node) {
+            sendChits(from: node, to: from, poll: poll)
+            _ = fetchUnheld(ids, at: node, from: from)
+            return
         }
         // Made only when a vertex is missing: an empty list's two arrays were released at
         // the end of every query answered at once.
@@ -94,6 +106,11 @@ extension Simulator {
             sendChits(from: node, to: from, poll: poll)
         }
     }
+
+    /// Whether `node` answers queries at once (`answerAtOnce`): not while it catches up
+    /// after a restart, when its frontier is what it knew before (avalanchego's engine
+    /// answers no query while bootstrapping); it then answers once it holds what is named.
+    private func answersAtOnce(_ node: Int) -> Bool { options.answerAtOnce && !isCatchingUp(node) }
 
     private func sendChits(from node: Int, to: Int, poll: UInt32) {
         let (count, frontier) = frontier(of: node)
