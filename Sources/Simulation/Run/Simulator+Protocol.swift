@@ -144,18 +144,24 @@ extension Simulator {
 
     /// Fetches what the node lacks to add `id`: the vertex itself, or, when it already has
     /// the body, the missing ancestors it is waiting for (walking up pending vertices).
+    ///
+    /// The walk goes as deep as the pending vertices do, each visited once. It used to stop
+    /// after 64 steps, and a node whose gap lay deeper (over a thousand vertices pending
+    /// behind one missing ancestor after a partition healed) never asked for it again and
+    /// accepted nothing more.
     private func fetch(_ id: Hash256, at node: Int, from: Int) {
         // Usually the node lacks the vertex itself: asked for at once, without a walk.
         if nodes[node].pending[id] == nil { return request(id, at: node, from: from) }
         var frontier = [id]
-        var steps = 0
-        while let next = frontier.popLast(), steps < 64 {
-            steps += 1
+        var seen: Set<Hash256> = [id]       // membership only: its order reaches nothing
+        while let next = frontier.popLast() {
             guard let body = nodes[node].pending[next] else {
                 request(next, at: node, from: from)
                 continue
             }
-            for parent in body.parents where !holds(node, parent) { frontier.append(parent) }
+            for parent in body.parents where !holds(node, parent) && seen.insert(parent).inserted {
+                frontier.append(parent)
+            }
         }
     }
 
