@@ -1,5 +1,5 @@
-/// A map keyed by an unsigned integer: open addressing with linear probing, the key and the
-/// value side by side in two arrays, no per-key allocation.
+/// A map keyed by an unsigned integer: open addressing with linear probing over two parallel
+/// arrays (keys, values), no allocation per key.
 ///
 /// The engine keeps one by input (its conflict sets) and the simulator keeps them by vertex
 /// number (a poll's tally of the vertices its chits name, a node's outstanding fetches).
