@@ -457,6 +457,17 @@ public struct AvalancheEngine: Sendable {
         return scratch.touchedRecords.map { (records[Int($0)].id, scratch.recordVotes[Int($0)]) }
     }
 
+    /// Hands `body` the tables a vote pass reads, one at a time, as their start and length
+    /// in bytes: the processing order, the slots' links, the transaction records and the
+    /// conflict sets. For a caller that asks the processor to load them ahead of a pass;
+    /// nothing is to be read or written through them.
+    public func forEachVotePassTable(_ body: (UnsafeRawPointer, Int) -> Void) {
+        processingOrder.withUnsafeBytes { if let base = $0.baseAddress { body(base, $0.count) } }
+        slotLinks.withUnsafeBytes { if let base = $0.baseAddress { body(base, $0.count) } }
+        records.withUnsafeBytes { if let base = $0.baseAddress { body(base, $0.count) } }
+        sets.withUnsafeBytes { if let base = $0.baseAddress { body(base, $0.count) } }
+    }
+
     /// One pass for the chits `groups` (at most 64) of `answers`.
     ///
     /// The pass works on buffers taken out of the engine for its duration and reads the

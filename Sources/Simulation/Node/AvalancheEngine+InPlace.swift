@@ -21,5 +21,8 @@ extension AvalancheEngine {
     @inline(never) mutating func processingVertexCountInPlace() -> Int { processingVertexCount }
     @inline(never) mutating func heightInPlace(parents: [Hash256]) -> UInt64 { heightForNewVertex(parents: parents) }
     @inline(never) mutating func heldBytesInPlace() -> Int { heldBytes }
+    @inline(never) mutating func forEachVotePassTableInPlace(_ body: (UnsafeRawPointer, Int) -> Void) {
+        forEachVotePassTable(body)
+    }
     @inline(never) mutating func newestHeldBitsAddressInPlace() -> UnsafeRawPointer? { dag.newestHeldBitsAddress }
 }
