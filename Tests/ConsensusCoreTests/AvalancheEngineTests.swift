@@ -30,6 +30,29 @@ struct AvalancheEngineTests {
         #expect(!e.isProcessing(transaction: t1.id))
     }
 
+    @Test func theVotePassTablesAreHandedAsTheyStand() throws {
+        var e = engine()
+        let v1 = vertex(on: [genesis], [tx(spending: [1], nonce: 1)])
+        let v2 = vertex(on: [v1], [tx(spending: [2], nonce: 2)])
+        let v3 = vertex(on: [v2], [tx(spending: [3], nonce: 3)])
+        try e.add(v1); try e.add(v2); try e.add(v3)
+        func tables() -> [(start: UnsafeRawPointer, bytes: Int)] {
+            var found: [(start: UnsafeRawPointer, bytes: Int)] = []
+            e.forEachVotePassTable { found.append(($0, $1)) }
+            return found
+        }
+        let processing = tables()
+        // Processing order, slot links, records, sets: three of each but the order's 32-bit slots.
+        try #require(processing.count == 4)
+        #expect(processing[0].bytes == 3 * MemoryLayout<Int32>.size)
+        for table in processing[1...] { #expect(table.bytes > 0 && table.bytes % 3 == 0) }
+        let sorted = processing.sorted { $0.start < $1.start }
+        for (a, b) in zip(sorted, sorted.dropFirst()) { #expect(a.start + a.bytes <= b.start) }   // apart
+        for _ in 1...smallParameters.beta { _ = e.recordPoll(chits(5, v3)) }
+        #expect(!e.hasProcessing)
+        #expect(tables().first?.bytes ?? 0 == 0)      // nothing processing: no order to read
+    }
+
     @Test func aPollThatDecidesNothingReportsNoDecisions() throws {
         var e = engine()
         let v1 = vertex(on: [genesis], [tx(spending: [1], nonce: 1)])
