@@ -70,7 +70,7 @@ bench-sim: $(BENCH_SIM_BUILD)
 		BENCH_SIM_SHARDS="$(BENCH_SIM_SHARDS)" BENCH_SIM_RUNS="$(BENCH_SIM_RUNS)" \
 		BENCH_SIM_AGAINST="$(BENCH_SIM_AGAINST)" scripts/bench-sim.sh $(SIM_BIN)
 
-## scenarios: the CI set (scenarios/ci, about 3 minutes): every scenario must meet its
+## scenarios: the CI set (scenarios/ci, about 1.3 minutes once built): every scenario must meet its
 ## expectation and no deterministic metric may be more than TOLERANCE % (default 10) worse
 ## than its committed baseline results/baseline/<ID>.json; a fresh temporary database each time.
 TOLERANCE ?= 10
