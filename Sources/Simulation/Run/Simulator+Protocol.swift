@@ -1,4 +1,3 @@
-import CacheHints
 import ConsensusCore
 
 /// The node protocol, as avalanchego runs Avalanche: push queries for new vertices,
@@ -413,22 +412,9 @@ extension Simulator {
         startPolls(node)
     }
 
-    /// The largest table of a node's engine that a vote pass asks for whole before it starts.
-    ///
-    /// A pass reads the node's processing order, slot links, transaction records and
-    /// conflict sets: a few kilobytes on a LAN, last read by the node's previous poll, with
-    /// thousands of other nodes' events in between, so each line missed the caches in turn
-    /// as the pass reached it. Asked for together at the start, they come in parallel. A
-    /// WAN node's tables (thousands of vertices) are left to the pass. A hint: it changes
-    /// no run.
-    private var voteTableHintBytes: Int { 16 * 1024 }
-
     private func recordVotes(_ answers: PollAnswers, at node: Int) {
         charge(node, costs.pollPerProcessingVertexNs * Int64(nodes[node].engine.processingVertexCountInPlace()))
-        nodes[node].engine.forEachVotePassTableInPlace { base, bytes in
-            guard bytes <= voteTableHintBytes else { return }
-            for offset in stride(from: 0, to: bytes, by: 64) { cache_hint_prefetch(base + offset) }
-        }
+        prefetchVoteTables(of: node)
         var groups = ChitGroups()
         swap(&groups, &chitScratch)
         answers.fill(&groups, numbering: archive.numbering)
