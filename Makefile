@@ -10,7 +10,7 @@ BIN        := .build/release/cretoscale
 PGO_BIN    := .build/pgo/use/release/cretoscale
 APT_NEEDS  := libsqlite3-dev b3sum
 
-.PHONY: all help deps build release release-pgo test bench bench-sim scenarios baseline scenarios-full byzantine-grid demo clean
+.PHONY: all help deps build release release-pgo test bench bench-sim profile-sim scenarios baseline scenarios-full byzantine-grid demo clean
 
 all: build
 
@@ -70,6 +70,16 @@ bench-sim: $(BENCH_SIM_BUILD)
 		BENCH_SIM_SHARDS="$(BENCH_SIM_SHARDS)" BENCH_SIM_RUNS="$(BENCH_SIM_RUNS)" \
 		BENCH_SIM_AGAINST="$(BENCH_SIM_AGAINST)" scripts/bench-sim.sh $(SIM_BIN)
 
+## profile-sim: the simulator's instruction count (valgrind's callgrind), which repeats to the
+## instruction where wall time does not: a short run of reference run (a)'s load (300 nodes,
+## 1 simulated second, about a minute), its events, instructions per event, digest and the
+## functions with the most instructions of their own. Plain release build. Needs valgrind
+## (installed when missing). PROFILE_SIM_NODES, PROFILE_SIM_DURATION, PROFILE_SIM_SCENARIO
+## and PROFILE_SIM_TOP change the run and the list; PROFILE_SIM_OUT=FILE keeps callgrind's file.
+profile-sim: release
+	@command -v valgrind >/dev/null 2>&1 || $(MAKE) --no-print-directory deps APT_NEEDS="valgrind binutils"
+	@scripts/profile-sim.sh $(BIN)
+
 ## scenarios: the CI set (scenarios/ci, about 1.3 minutes once built): every scenario must meet its
 ## expectation and no deterministic metric may be more than TOLERANCE % (default 10) worse
 ## than its committed baseline results/baseline/<ID>.json; a fresh temporary database each time.
@@ -84,7 +94,7 @@ baseline: release
 
 ## scenarios-full: the whole catalogue (scenarios/*.json) at the test plan's sizes and
 ## durations into results/cretoscale.db (DB=... to change). Takes hours per file and months
-## in all: a 1,000-node Local scenario simulates one second in about 11 s of wall time, 7 s
+## in all: a 1,000-node Local scenario simulates one second in about 9 s of wall time, 6 s
 ## with RUN_ARGS="--shards 2" (see scenarios/README.md). RUN_ARGS="--duration 15m" shortens
 ## every run. Uses the profile-optimised build (release-pgo).
 scenarios-full: release-pgo
