@@ -247,20 +247,25 @@ public struct AvalancheEngine: Sendable {
     /// Checks `vertex` the way `add` does, without changing anything.
     public func validate(_ vertex: Vertex) throws(EngineError) {
         do { try dag.validate(vertex) } catch { throw .dag(error) }
-        let transactions = vertex.transactions
-        // A transaction twice in the vertex: a batch of up to a few dozen is compared with
-        // itself pair by pair (a list of the ids seen cost an allocation per vertex and node).
-        var seen: Set<Hash256> = []
-        for (position, tx) in transactions.enumerated() {
-            if transactions.count <= Self.pairwiseDuplicateCheckLimit {
-                for earlier in transactions[..<position] where earlier.id == tx.id { throw .duplicateTransaction(tx.id) }
-            } else if !seen.insert(tx.id).inserted {
-                throw .duplicateTransaction(tx.id)
-            }
-            if let index = recordOf[tx.id] {
-                if records[Int(index)].accepted { throw .duplicateTransaction(tx.id) }
-            } else if tx.inputs.contains(where: { decidedInputs.winner(of: $0) == tx.id }) {
-                throw .duplicateTransaction(tx.id)      // already accepted
+        // The transactions are read where the vertex keeps them: a copy of each retained and
+        // released its list of inputs, which every node adding the vertex shares (in a sharded
+        // run, across threads).
+        try vertex.transactions.withUnsafeBufferPointer { (transactions) throws(EngineError) in
+            // A transaction twice in the vertex: a batch of up to a few dozen is compared with
+            // itself pair by pair (a list of the ids seen cost an allocation per vertex and node).
+            var seen: Set<Hash256> = []
+            for position in transactions.indices {
+                let id = transactions[position].id
+                if transactions.count <= Self.pairwiseDuplicateCheckLimit {
+                    for earlier in 0..<position where transactions[earlier].id == id { throw .duplicateTransaction(id) }
+                } else if !seen.insert(id).inserted {
+                    throw .duplicateTransaction(id)
+                }
+                if let index = recordOf[id] {
+                    if records[Int(index)].accepted { throw .duplicateTransaction(id) }
+                } else if transactions[position].inputs.contains(where: { decidedInputs.winner(of: $0) == id }) {
+                    throw .duplicateTransaction(id)      // already accepted
+                }
             }
         }
     }
@@ -282,18 +287,20 @@ public struct AvalancheEngine: Sendable {
             }
         }
         var txs = InlineInt32List()
-        for (position, tx) in vertex.transactions.enumerated() {
-            if let index = recordOf[tx.id] {
+        // Read in place, as in `validate`; a transaction is copied only where it is kept.
+        let transactions = vertex.transactions
+        for position in transactions.indices {
+            if let index = recordOf[transactions[position].id] {
                 // Carried again (its first vertex may have been rejected elsewhere): the
                 // transaction's votes are the union of its vertices' voters.
                 records[Int(index)].slots.append(slot)
                 txs.append(index)
                 if records[Int(index)].rejected { doomed = true }
-            } else if tx.inputs.contains(where: { decidedInputs.winner(of: $0) != nil }) {
+            } else if transactions[position].inputs.contains(where: { decidedInputs.winner(of: $0) != nil }) {
                 doomed = true     // spends an input already decided for another transaction
-                pendingRejected.append(tx)
+                pendingRejected.append(transactions[position])
             } else {
-                txs.append(register(tx, carriedBy: vertex, at: position, slot: slot))
+                txs.append(register(transactions[position], carriedBy: vertex, at: position, slot: slot))
             }
         }
         slotLinks[Int(slot)].transactions = txs
