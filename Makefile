@@ -72,7 +72,7 @@ bench-sim: $(BENCH_SIM_BUILD)
 
 ## profile-sim: the simulator's instruction count (valgrind's callgrind), which repeats to the
 ## instruction where wall time does not: a short run of reference run (a)'s load (300 nodes,
-## 1 simulated second, about a minute), its events, instructions per event, digest and the
+## 1 simulated second, under a minute), its events, instructions per event, digest and the
 ## functions with the most instructions of their own. Plain release build. Needs valgrind
 ## (installed when missing). PROFILE_SIM_NODES, PROFILE_SIM_DURATION, PROFILE_SIM_SCENARIO
 ## and PROFILE_SIM_TOP change the run and the list; PROFILE_SIM_OUT=FILE keeps callgrind's file.

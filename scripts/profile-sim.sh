@@ -50,7 +50,7 @@ out=${OUT:-$work/callgrind.out}
 # (function names) and runs the same code.
 objcopy --strip-debug "$BIN" "$work/cretoscale" || { echo "profile-sim: could not copy $BIN" >&2; exit 3; }
 
-echo "profile-sim: $SCENARIO, $NODES nodes, $DURATION simulated, under callgrind (about a minute)"
+echo "profile-sim: $SCENARIO, $NODES nodes, $DURATION simulated, under callgrind (under a minute)"
 valgrind --tool=callgrind --callgrind-out-file="$out" \
     "$work/cretoscale" run "$SCENARIO" --nodes "$NODES" --duration "$DURATION" --warmup 0s \
     --db "$work/profile.db" > "$work/run.txt" 2> "$work/valgrind.log"
