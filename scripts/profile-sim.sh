@@ -9,7 +9,7 @@
 #
 # Environment:
 #   PROFILE_SIM_SCENARIO  the scenario (default scenarios/bench/sim-a-lan-1000.json, run (a))
-#   PROFILE_SIM_NODES     its node count (default 300: a run of about a minute under callgrind)
+#   PROFILE_SIM_NODES     its node count (default 300: under a minute under callgrind)
 #   PROFILE_SIM_DURATION  simulated time (default 1s; the scenario's series interval must fit)
 #   PROFILE_SIM_TOP       how many functions to list (default 20)
 #   PROFILE_SIM_OUT       where to keep callgrind's file for callgrind_annotate or

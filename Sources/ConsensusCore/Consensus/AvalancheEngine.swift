@@ -250,22 +250,21 @@ public struct AvalancheEngine: Sendable {
         // The transactions are read where the vertex keeps them: a copy of each retained and
         // released its list of inputs, which every node adding the vertex shares (in a sharded
         // run, across threads).
-        try vertex.transactions.withUnsafeBufferPointer { (transactions) throws(EngineError) in
-            // A transaction twice in the vertex: a batch of up to a few dozen is compared with
-            // itself pair by pair (a list of the ids seen cost an allocation per vertex and node).
-            var seen: Set<Hash256> = []
-            for position in transactions.indices {
-                let id = transactions[position].id
-                if transactions.count <= Self.pairwiseDuplicateCheckLimit {
-                    for earlier in 0..<position where transactions[earlier].id == id { throw .duplicateTransaction(id) }
-                } else if !seen.insert(id).inserted {
-                    throw .duplicateTransaction(id)
-                }
-                if let index = recordOf[id] {
-                    if records[Int(index)].accepted { throw .duplicateTransaction(id) }
-                } else if transactions[position].inputs.contains(where: { decidedInputs.winner(of: $0) == id }) {
-                    throw .duplicateTransaction(id)      // already accepted
-                }
+        let transactions = vertex.transactions
+        // A transaction twice in the vertex: a batch of up to a few dozen is compared with
+        // itself pair by pair (a list of the ids seen cost an allocation per vertex and node).
+        var seen: Set<Hash256> = []
+        for position in transactions.indices {
+            let id = transactions[position].id
+            if transactions.count <= Self.pairwiseDuplicateCheckLimit {
+                for earlier in 0..<position where transactions[earlier].id == id { throw .duplicateTransaction(id) }
+            } else if !seen.insert(id).inserted {
+                throw .duplicateTransaction(id)
+            }
+            if let index = recordOf[id] {
+                if records[Int(index)].accepted { throw .duplicateTransaction(id) }
+            } else if transactions[position].inputs.contains(where: { decidedInputs.winner(of: $0) == id }) {
+                throw .duplicateTransaction(id)      // already accepted
             }
         }
     }
